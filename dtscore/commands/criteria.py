@@ -1,0 +1,76 @@
+"""`dtscore criteria list` and `dtscore criteria show SET [--level L] [--json]`: the data dictionary."""
+
+import json
+
+from ..criteria import available_sets, load_set
+from ..decimals import fmt_vn
+
+
+def register(sub):
+    p = sub.add_parser("criteria", help="Liệt kê và xem các bộ tiêu chí")
+    s = p.add_subparsers(dest="action", metavar="VIỆC", required=True)
+    s.add_parser("list", help="Liệt kê các bộ tiêu chí có sẵn").set_defaults(func=run_list)
+    show = s.add_parser("show", help="Xem một bộ tiêu chí (từ điển dữ liệu)")
+    show.add_argument("set", help="mã bộ tiêu chí, ví dụ soctrang-2023, hoặc đường dẫn tệp YAML")
+    show.add_argument("--level", help="chỉ một cấp: tinh, huyen, xa…")
+    show.add_argument("--json", action="store_true", help="in JSON")
+    show.set_defaults(func=run_show)
+
+
+def run_list(args):
+    for name in available_sets():
+        cs = load_set(name)
+        levels = ", ".join(f"{lv.code} ({len(lv.leaves())} tiêu chí, {fmt_vn(lv.max_total)} điểm)" for lv in cs.levels.values())
+        print(f"{cs.id}  {cs.version}  — {cs.title}")
+        print(f"    cấp: {levels}")
+        print(f"    nguồn: {cs.source.get('document', '')} [{cs.source.get('file', '')}]")
+    return 0
+
+
+def criterion_dict(c) -> dict:
+    out = {
+        "key": c.key,
+        "title": c.title,
+        "max_points": float(c.max_points) if c.max_points % 1 else int(c.max_points),
+        "rule": c.rule,
+        "reference": c.reference,
+        "inputs": [spec.to_dict() for spec in c.inputs],
+    }
+    if c.source_quality:
+        out["source_quality"] = c.source_quality
+    if c.children:
+        out["children"] = [criterion_dict(child) for child in c.children]
+    return out
+
+
+def level_dict(cs, level) -> dict:
+    return {
+        "set": cs.id,
+        "version": cs.version,
+        "fingerprint": cs.fingerprint,
+        "source": cs.source,
+        "level": level.code,
+        "title": level.title,
+        "max_total": int(level.max_total) if level.max_total % 1 == 0 else float(level.max_total),
+        "criteria": [criterion_dict(c) for c in level.criteria],
+    }
+
+
+def run_show(args):
+    cs = load_set(args.set)
+    levels = [cs.level(args.level)] if args.level else list(cs.levels.values())
+    if args.json:
+        data = [level_dict(cs, lv) for lv in levels]
+        print(json.dumps(data[0] if args.level else data, ensure_ascii=False, indent=2, default=str))
+        return 0
+    print(f"{cs.id} {cs.version} — {cs.title}\nNguồn: {cs.source.get('document', '')}\n")
+    for level in levels:
+        print(f"== {level.title} ({level.code}) — {fmt_vn(level.max_total)} điểm ==")
+        for c in level.walk():
+            indent = "  " * c.depth
+            print(f"{indent}{c.key}  [{fmt_vn(c.max_points, 4)} điểm]  {c.title}")
+            for spec in c.inputs:
+                opts = "; ".join(f"{o.code}={fmt_vn(o.points)}" for o in spec.options)
+                print(f"{indent}      {c.key}_{spec.name} ({spec.type}) {spec.label}" + (f": {opts}" if opts else ""))
+        print()
+    return 0

@@ -1,0 +1,409 @@
+"""Criteria sets: the model and the strict loader of `dtscore/criteria/*.yaml`.
+
+Loading is strict: an unknown or duplicate key, a wrong total, an unknown rule kind or a missing
+rule parameter is a CriteriaError naming the file and the criterion.
+"""
+
+import copy
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .errors import CriteriaError, DtscoreError
+from .rules import RULE_KINDS, InputSpec
+from .rules.lateness import MODES
+from .values import nfc
+
+BUILTIN_DIR = Path(__file__).parent / "criteria"
+
+SET_FIELDS = {"id", "version", "title", "year", "decimals", "source", "parameters", "levels", "note", "extends", "patch"}
+LEVEL_FIELDS = {"code", "title", "max_total", "reference", "criteria", "index", "note"}
+CRITERION_FIELDS = {
+    "key", "title", "max_points", "rule", "method", "evidence", "reference", "note",
+    "source_quality", "allow_not_applicable", "children", "weight", "children_sum_differs",
+}  # fmt: skip
+PARAMETER_FIELDS = {"value", "label", "reference", "note"}
+LEVEL_TITLES = {"tinh": "Đơn vị cấp tỉnh", "huyen": "Đơn vị cấp huyện", "xa": "Đơn vị cấp xã"}
+
+
+@dataclass(frozen=True)
+class Criterion:
+    key: str
+    title: str
+    max_points: Decimal
+    rule: dict | None
+    method: str = ""
+    evidence: str = ""
+    reference: str = ""
+    note: str = ""
+    source_quality: str = ""
+    allow_not_applicable: bool = False
+    weight: Decimal | None = None
+    children: tuple = ()
+    inputs: tuple = ()
+    depth: int = 0
+
+    @property
+    def kind(self) -> str | None:
+        return self.rule["kind"] if self.rule else None
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.children)
+
+    def walk(self):
+        """This criterion and every descendant, in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def input(self, name) -> InputSpec:
+        return next(spec for spec in self.inputs if spec.name == name)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    value: object
+    label: str = ""
+    reference: str = ""
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Level:
+    code: str
+    title: str
+    max_total: Decimal
+    criteria: tuple  # top-level criteria (groups or leaves)
+    reference: str = ""
+    index: dict | None = None
+    note: str = ""
+
+    def walk(self):
+        for criterion in self.criteria:
+            yield from criterion.walk()
+
+    def leaves(self) -> list:
+        """The criteria a unit scores (rows with inputs), in the decision's order."""
+        return [c for c in self.walk() if not c.is_group]
+
+    def find(self, key) -> Criterion:
+        for criterion in self.walk():
+            if criterion.key == key:
+                return criterion
+        raise DtscoreError(f"Cấp “{self.code}” không có tiêu chí “{key}”")
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    id: str
+    version: str
+    title: str
+    year: int
+    decimals: int
+    source: dict
+    parameters: dict  # name → Parameter
+    levels: dict  # code → Level, in order
+    note: str = ""
+    path: str = ""
+    fingerprint: str = ""
+    extends: str = ""
+
+    def level(self, code) -> Level:
+        try:
+            return self.levels[code]
+        except KeyError:
+            raise DtscoreError(
+                f"Bộ tiêu chí “{self.id}” không có cấp “{code}” (có: {', '.join(self.levels)})"
+            ) from None
+
+    def parameter_values(self) -> dict:
+        return {name: p.value for name, p in self.parameters.items()}
+
+
+# -- loading -----------------------------------------------------------------------------------
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """A YAML loader that refuses duplicate mapping keys (a silent overwrite hides a typo)."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    seen = set()
+    for key_node, _ in node.value:
+        key = loader.construct_object(key_node, deep=deep)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"khóa “{key}” bị lặp (dòng {key_node.start_mark.line + 1})", key_node.start_mark
+            )
+        seen.add(key)
+    return loader.construct_mapping_base(node, deep)
+
+
+_StrictLoader.construct_mapping_base = yaml.SafeLoader.construct_mapping
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = yaml.load(fh, Loader=_StrictLoader)  # noqa: S506 — a SafeLoader subclass
+    except OSError as exc:
+        raise CriteriaError(path, None, f"không đọc được tệp ({exc.strerror})") from None
+    except yaml.YAMLError as exc:
+        raise CriteriaError(path, None, f"YAML không hợp lệ: {exc}") from None
+    if not isinstance(data, dict):
+        raise CriteriaError(path, None, "tệp phải là một bảng (mapping) các khóa")
+    return data
+
+
+def resolve_path(name_or_path) -> Path:
+    """A built-in set id ('soctrang-2023') or a path to a YAML file."""
+    path = Path(name_or_path)
+    if path.suffix in {".yaml", ".yml"} and path.exists():
+        return path
+    builtin = BUILTIN_DIR / f"{name_or_path}.yaml"
+    if builtin.exists():
+        return builtin
+    known = ", ".join(available_sets())
+    raise DtscoreError(f"Không tìm thấy bộ tiêu chí “{name_or_path}” (có sẵn: {known})")
+
+
+def available_sets() -> list[str]:
+    return sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml"))
+
+
+def _raw_with_extends(path: Path, seen=()) -> dict:
+    data = _read_yaml(path)
+    if "extends" not in data:
+        if "patch" in data:
+            raise CriteriaError(path, "patch", "chỉ dùng “patch” cùng với “extends”")
+        return data
+    base_path = resolve_path(data["extends"])
+    if base_path in seen:
+        raise CriteriaError(path, "extends", "kế thừa vòng tròn")
+    base = copy.deepcopy(_raw_with_extends(base_path, (*seen, path)))
+    patch = data.pop("patch", None) or {}
+    for key, value in data.items():
+        if key == "parameters":
+            base["parameters"] = {**base.get("parameters", {}), **value}
+        else:
+            base[key] = value
+    by_key = {c["key"]: c for level in base.get("levels", []) for c in _walk_raw(level.get("criteria", []))}
+    for key, fields in patch.items():
+        if key not in by_key:
+            raise CriteriaError(path, f"patch.{key}", "không có tiêu chí này trong bộ gốc")
+        if not isinstance(fields, dict):
+            raise CriteriaError(path, f"patch.{key}", "phải là một bảng các trường cần thay")
+        by_key[key].update(fields)
+    return base
+
+
+def _walk_raw(criteria):
+    for c in criteria:
+        if isinstance(c, dict):
+            yield c
+            yield from _walk_raw(c.get("children") or [])
+
+
+def _fingerprint(data: dict) -> str:
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def _num(path, key, value, what) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise CriteriaError(path, key, f"{what} phải là số, không phải {value!r}")
+    try:
+        return Decimal(str(value))
+    except Exception:
+        raise CriteriaError(path, key, f"{what} phải là số, không phải {value!r}") from None
+
+
+def _text(path, key, value, what, required=True) -> str:
+    if value is None or value == "":
+        if required:
+            raise CriteriaError(path, key, f"thiếu {what}")
+        return ""
+    if not isinstance(value, str):
+        raise CriteriaError(path, key, f"{what} phải là chuỗi văn bản")
+    return nfc(value)
+
+
+def _check_fields(path, key, data, allowed, what):
+    if not isinstance(data, dict):
+        raise CriteriaError(path, key, f"{what} phải là một bảng các trường")
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise CriteriaError(path, key, f"trường không hợp lệ {', '.join(unknown)} (cho phép: {', '.join(sorted(allowed))})")
+
+
+def _check_rule(path, key, rule, max_points, parameters):
+    if not isinstance(rule, dict) or "kind" not in rule:
+        raise CriteriaError(path, f"{key}.rule", "thiếu “kind” (loại quy tắc)")
+    kind = RULE_KINDS.get(rule["kind"])
+    if kind is None:
+        raise CriteriaError(
+            path, f"{key}.rule.kind", f"loại quy tắc “{rule['kind']}” không tồn tại (có: {', '.join(RULE_KINDS)})"
+        )
+    params = set(rule) - {"kind"}
+    missing = [p for p in kind.required if p not in params]
+    unknown = sorted(params - set(kind.required) - set(kind.optional))
+    if missing:
+        raise CriteriaError(path, f"{key}.rule", f"quy tắc {kind.name} thiếu tham số {', '.join(missing)}")
+    if unknown:
+        raise CriteriaError(path, f"{key}.rule", f"quy tắc {kind.name} không có tham số {', '.join(unknown)}")
+    for name in ("target", "threshold", "floor"):
+        if name in rule and not 0 < _num(path, f"{key}.rule.{name}", rule[name], name) <= 1:
+            raise CriteriaError(path, f"{key}.rule.{name}", f"{name} phải trong khoảng (0; 1], ví dụ 0.95 cho 95%")
+    if kind.name == "late_months":
+        if rule.get("mode", "started") not in MODES:
+            raise CriteriaError(path, f"{key}.rule.mode", f"mode phải là {' hoặc '.join(MODES)}")
+        if not isinstance(rule["due"], dict) or not rule["due"]:
+            raise CriteriaError(path, f"{key}.rule.due", "due phải nối mỗi ô ngày với một tham số hạn")
+        for doc, param in rule["due"].items():
+            if param not in parameters:
+                raise CriteriaError(path, f"{key}.rule.due.{doc}", f"không có tham số “{param}” trong parameters")
+    if kind.name == "choice":
+        codes = [o.get("code") for o in rule["options"] if isinstance(o, dict)]
+        if len(codes) != len(rule["options"]) or len(set(codes)) != len(codes):
+            raise CriteriaError(path, f"{key}.rule.options", "mỗi lựa chọn cần một “code” riêng")
+        for option in rule["options"]:
+            _check_fields(path, f"{key}.rule.options.{option['code']}", option, {"code", "label", "points"}, "lựa chọn")
+            _text(path, f"{key}.rule.options.{option['code']}.label", option.get("label"), "nhãn")
+    points = [o["points"] for o in rule.get("options", [])] + [b.get("points") for b in rule.get("bands", [])]
+    points += list(rule.get("steps", []))
+    for p in points:
+        if not 0 <= _num(path, f"{key}.rule", p, "điểm") <= max_points:
+            raise CriteriaError(path, f"{key}.rule", f"điểm {p} nằm ngoài [0; {max_points}]")
+
+
+def _build_criterion(path, raw, parameters, seen_keys, depth=0) -> Criterion:
+    key = raw.get("key") if isinstance(raw, dict) else None
+    where = key or "(tiêu chí không có key)"
+    _check_fields(path, where, raw, CRITERION_FIELDS, "tiêu chí")
+    if not key or not isinstance(key, str):
+        raise CriteriaError(path, where, "thiếu “key”")
+    if key in seen_keys:
+        raise CriteriaError(path, key, "key bị trùng")
+    seen_keys.add(key)
+    title = _text(path, f"{key}.title", raw.get("title"), "tên tiêu chí (title)")
+    if "max_points" not in raw:
+        raise CriteriaError(path, key, "thiếu điểm chuẩn (max_points)")
+    max_points = _num(path, f"{key}.max_points", raw["max_points"], "max_points")
+    if max_points <= 0:
+        raise CriteriaError(path, f"{key}.max_points", "điểm chuẩn phải lớn hơn 0")
+    children = tuple(
+        _build_criterion(path, child, parameters, seen_keys, depth + 1) for child in raw.get("children") or []
+    )
+    rule = raw.get("rule")
+    if children and rule:
+        raise CriteriaError(path, key, "một nhóm (children) không có quy tắc riêng (rule)")
+    if not children:
+        if rule is None:
+            raise CriteriaError(path, key, "thiếu quy tắc tính điểm (rule)")
+        _check_rule(path, key, rule, max_points, parameters)
+    elif "children_sum_differs" not in raw:
+        total = sum(c.max_points for c in children)
+        if total != max_points:
+            raise CriteriaError(
+                path, key, f"tổng điểm các mục con là {total}, khác điểm chuẩn {max_points} của nhóm"
+                " (nếu văn bản gốc như vậy, ghi lý do vào children_sum_differs)",
+            )
+    quality = raw.get("source_quality", "")
+    if quality not in ("", "uncertain"):
+        raise CriteriaError(path, f"{key}.source_quality", "chỉ nhận giá trị “uncertain”")
+    if quality and not raw.get("note"):
+        raise CriteriaError(path, key, "source_quality: uncertain cần “note” trích đoạn không đọc được")
+    return Criterion(
+        key=key,
+        title=title,
+        max_points=max_points,
+        rule=rule,
+        method=_text(path, f"{key}.method", raw.get("method"), "cách tính", required=False),
+        evidence=_text(path, f"{key}.evidence", raw.get("evidence"), "căn cứ", required=False),
+        reference=_text(path, f"{key}.reference", raw.get("reference"), "tham chiếu (reference)"),
+        note=_text(path, f"{key}.note", raw.get("note"), "ghi chú", required=False),
+        source_quality=quality,
+        allow_not_applicable=bool(raw.get("allow_not_applicable", False)),
+        weight=_num(path, f"{key}.weight", raw["weight"], "weight") if "weight" in raw else None,
+        children=children,
+        inputs=tuple(RULE_KINDS[rule["kind"]].inputs(rule)) if rule else (),
+        depth=depth,
+    )
+
+
+def _build(path: Path, data: dict) -> CriteriaSet:
+    _check_fields(path, None, data, SET_FIELDS, "bộ tiêu chí")
+    for name in ("id", "version", "title", "year", "levels"):
+        if name not in data:
+            raise CriteriaError(path, name, "thiếu trường bắt buộc")
+    parameters = {}
+    for name, raw in (data.get("parameters") or {}).items():
+        _check_fields(path, f"parameters.{name}", raw, PARAMETER_FIELDS, "tham số")
+        if "value" not in raw:
+            raise CriteriaError(path, f"parameters.{name}", "thiếu “value”")
+        parameters[name] = Parameter(name, raw["value"], nfc(raw.get("label", "")), raw.get("reference", ""), raw.get("note", ""))
+    seen_keys: set = set()
+    levels = {}
+    for raw in data["levels"]:
+        code = raw.get("code") if isinstance(raw, dict) else None
+        _check_fields(path, f"levels.{code}", raw, LEVEL_FIELDS, "cấp")
+        if not code or code in levels:
+            raise CriteriaError(path, f"levels.{code}", "mỗi cấp cần một “code” riêng")
+        criteria = tuple(_build_criterion(path, c, parameters, seen_keys) for c in raw.get("criteria") or [])
+        if not criteria:
+            raise CriteriaError(path, f"levels.{code}", "cấp không có tiêu chí nào")
+        max_total = _num(path, f"levels.{code}.max_total", raw.get("max_total"), "max_total")
+        total = sum(c.max_points for c in criteria)
+        if total != max_total:
+            raise CriteriaError(path, f"levels.{code}", f"tổng điểm chuẩn các tiêu chí là {total}, khác max_total {max_total}")
+        levels[code] = Level(
+            code=code,
+            title=nfc(raw.get("title") or LEVEL_TITLES.get(code, code)),
+            max_total=max_total,
+            criteria=criteria,
+            reference=raw.get("reference", ""),
+            index=raw.get("index"),
+            note=raw.get("note", ""),
+        )
+    decimals = data.get("decimals", 2)
+    if not isinstance(decimals, int) or not 0 <= decimals <= 6:
+        raise CriteriaError(path, "decimals", "decimals phải là số nguyên từ 0 đến 6")
+    if str(data["id"]) != path.stem:
+        raise CriteriaError(path, "id", f"id “{data['id']}” phải trùng tên tệp “{path.stem}”")
+    return CriteriaSet(
+        id=str(data["id"]),
+        version=str(data["version"]),
+        title=nfc(data["title"]),
+        year=int(data["year"]),
+        decimals=decimals,
+        source=data.get("source") or {},
+        parameters=parameters,
+        levels=levels,
+        note=data.get("note", ""),
+        path=str(path),
+        fingerprint=_fingerprint(data),
+        extends=data.get("extends", ""),
+    )
+
+
+@lru_cache(maxsize=64)
+def _load_cached(path: str, mtime_ns: int) -> CriteriaSet:
+    p = Path(path)
+    raw = _raw_with_extends(p)
+    return _build(p, raw)
+
+
+def load_set(name_or_path) -> CriteriaSet:
+    """Load a criteria set by built-in id or path (cached while the file is unchanged)."""
+    path = resolve_path(name_or_path).resolve()
+    return _load_cached(str(path), path.stat().st_mtime_ns)
+

@@ -1,0 +1,41 @@
+"""Scores from an achieved share ("Tỉ lệ đạt")."""
+
+from decimal import Decimal
+
+ZERO = Decimal(0)
+
+
+def share(numerator, denominator) -> Decimal | None:
+    """numerator ÷ denominator; None when there is nothing to count (denominator 0)."""
+    if denominator == 0:
+        return None
+    return Decimal(numerator) / Decimal(denominator)
+
+
+def ratio_target(max_points, ratio, target) -> Decimal:
+    """"Đạt ≥ target: Điểm = điểm chuẩn; đạt < target: Điểm = tỉ lệ đạt/target × điểm chuẩn".
+
+    A target of 1 is the plain "Điểm = Tỉ lệ đạt × điểm chuẩn".
+    """
+    ratio, target = Decimal(ratio), Decimal(target)
+    return Decimal(max_points) * max(ZERO, min(Decimal(1), ratio / target))
+
+
+def threshold_gate(max_points, ratio, threshold) -> Decimal:
+    """"Đạt ≥ threshold: Điểm = điểm chuẩn; đạt < threshold: Điểm = 0" (e.g. tiêu chí I.14)."""
+    return Decimal(max_points) if Decimal(ratio) >= Decimal(threshold) else ZERO
+
+
+def all_or_nothing(max_points, active, total) -> Decimal:
+    """"100% … có hoạt động: Điểm = điểm chuẩn; chỉ 01 … không hoạt động: Điểm = 0" (III.11)."""
+    return Decimal(max_points) if total > 0 and active >= total else ZERO
+
+
+def gated_ratio(max_points, ratio, floor, factor=1) -> Decimal:
+    """100% → max; floor ≤ ratio < 100% → ratio × max × factor; below the floor → 0."""
+    ratio = Decimal(ratio)
+    if ratio >= 1:
+        return Decimal(max_points)
+    if ratio < Decimal(floor):
+        return ZERO
+    return ratio * Decimal(max_points) * Decimal(factor)
