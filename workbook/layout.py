@@ -1,0 +1,69 @@
+"""Where things go in a template: sheet names, the columns of "Chấm điểm", row heights.
+
+Readers never rely on this (they use the defined names); the builder and its tests do.
+"""
+
+import math
+from dataclasses import dataclass
+
+SHEET_GUIDE = "Hướng dẫn"
+SHEET_INFO = "Thông tin"
+SHEET_SCORE = "Chấm điểm"
+SHEET_PARAMS = "Tham số"
+SHEET_ADDIN = "xlwings.conf"  # the classic xlwings add-in reads its settings from a sheet of this name
+
+
+def quote_sheet(sheet: str) -> str:
+    """A sheet name inside a reference: always quoted ('Chấm điểm'), inner quotes doubled."""
+    return "'" + sheet.replace("'", "''") + "'"
+
+
+def absolute(sheet: str, coord: str) -> str:
+    """'Chấm điểm'!$I$12 — the form of a defined name's target."""
+    letters = coord.rstrip("0123456789")
+    return f"{quote_sheet(sheet)}!${letters}${coord[len(letters):]}"
+
+
+@dataclass(frozen=True)
+class Column:
+    letter: str
+    header: str
+    width: float
+
+
+# The columns of "Chấm điểm". A criterion with several inputs spans several rows: one per input
+# in E–G; the other columns are merged over the block.
+STT = Column("A", "STT", 5)
+KEY = Column("B", "Mã", 8)
+TITLE = Column("C", "Tiêu chí, cách tính điểm", 46)
+MAX = Column("D", "Điểm chuẩn", 8)
+LABEL = Column("E", "Số liệu cần nhập", 26)
+VALUE = Column("F", "Giá trị", 14)
+UNIT = Column("G", "Đơn vị tính, thời hạn", 11)
+CLAIMED = Column("H", "Điểm tự chấm", 9)
+SCORE = Column("I", "Điểm tính", 9)
+DIFF = Column("J", "Chênh lệch (tự chấm − tính)", 10)
+EVIDENCE = Column("K", "Căn cứ tính điểm (số, ngày văn bản, nguồn số liệu)", 30)
+NOTE = Column("L", "Ghi chú", 18)
+APPLICABLE = Column("M", "Điểm chuẩn áp dụng", 10)  # hidden helper: max once KAD parts are out
+
+SCORE_COLUMNS = (STT, KEY, TITLE, MAX, LABEL, VALUE, UNIT, CLAIMED, SCORE, DIFF, EVIDENCE, NOTE, APPLICABLE)
+PRINTED_COLUMNS = SCORE_COLUMNS[:-1]
+MERGED_COLUMNS = (STT, KEY, TITLE, MAX, CLAIMED, SCORE, DIFF, EVIDENCE, NOTE, APPLICABLE)
+
+HEADER_ROW = 5  # column headers; the next row numbers the columns (1), (2), … as forms do
+FIRST_DATA_ROW = HEADER_ROW + 2
+
+LINE_HEIGHT = 15.0  # points per wrapped line of 11-point Times New Roman, with some air
+CHARS_PER_WIDTH = 1.15  # Times New Roman 11 fits about this many characters per column-width unit
+
+
+def text_lines(text: str, width: float) -> int:
+    """Wrapped lines `text` needs in a column `width` wide (neither Excel nor LibreOffice fits the
+    height of merged cells, so the builder sets it)."""
+    per_line = max(1, int(width * CHARS_PER_WIDTH))
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n")) if text else 1
+
+
+def height_for(lines: int) -> float:
+    return round(max(1, lines) * LINE_HEIGHT + 3, 1)

@@ -1,0 +1,417 @@
+"""The "Chấm điểm" sheet: one block per criterion in the decision's order, group subtotals, totals,
+the signature block; defined names for every cell a reader needs."""
+
+from dataclasses import dataclass, field
+
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Font
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from dtscore import rules
+from dtscore.decimals import fmt_percent_vn, fmt_vn
+
+from . import layout as L
+from . import native_formulas as nf
+from . import styles as S
+from . import udf_formulas as uf
+from .validations import Validations
+
+
+@dataclass
+class Context:
+    """What the score sheet needs from the rest of the workbook."""
+
+    cs: object
+    level: object
+    year: int
+    formulas: str  # "native" | "udf"
+    params: dict  # parameter name → absolute reference ('Tham số'!$C$4)
+    options: dict  # criterion key → (labels, points, codes) absolute ranges
+    unit_name_ref: str
+    names: dict = field(default_factory=dict)  # defined name → absolute reference (filled here)
+
+
+@dataclass
+class Block:
+    crit: object
+    first: int
+    last: int
+    number: str  # STT as printed: 1, 2, … or 1.2.3 in a hierarchy
+    input_rows: dict = field(default_factory=dict)  # input name → row
+    na_row: int | None = None
+
+    def cell(self, column: L.Column, row=None) -> str:
+        return f"{column.letter}{row or self.first}"
+
+    def abs(self, column: L.Column, row=None) -> str:
+        return f"${column.letter}${row or self.first}"
+
+
+def _plan(level) -> list:
+    """A block of rows per criterion (groups one row; leaves one row per input, plus one for the
+    not-applicable switch), in document order."""
+    blocks, row = [], L.FIRST_DATA_ROW
+
+    def visit(crit, number):
+        nonlocal row
+        size = 1 if crit.is_group else len(crit.inputs)
+        has_na_row = crit.allow_not_applicable and not crit.is_group
+        block = Block(crit, row, row + size + int(has_na_row) - 1, number)
+        if not crit.is_group:
+            block.input_rows = {spec.name: row + i for i, spec in enumerate(crit.inputs)}
+            if has_na_row:
+                block.na_row = row + size
+        elif crit.allow_not_applicable:
+            block.na_row = row  # a group's switch sits on its own row
+        blocks.append(block)
+        row = block.last + 1
+        for i, child in enumerate(crit.children, 1):
+            visit(child, f"{number}.{i}")
+
+    for i, crit in enumerate(level.criteria, 1):
+        visit(crit, str(i))
+    return blocks
+
+
+def _title_text(crit):
+    """The decision's wording, then its "Cách tính" in small italics (rich text)."""
+    if crit.is_group or not crit.method:
+        return crit.title
+    title_font = InlineFont(rFont=S.FONT_NAME, sz=S.BODY_SIZE, b=False)
+    method_font = InlineFont(rFont=S.FONT_NAME, sz=S.BODY_SIZE - 1, i=True, color=S.NOTE_FONT_COLOR)
+    return CellRichText(TextBlock(title_font, crit.title), TextBlock(method_font, "\nCách tính: " + crit.method))
+
+
+def _plain_title(crit) -> str:
+    return crit.title if crit.is_group or not crit.method else f"{crit.title}\nCách tính: {crit.method}"
+
+
+_UNIT_TEXT = {rules.RATIO: "%", rules.COUNT: "", rules.NUMBER: "", rules.CHOICE: ""}
+
+
+def _style(cell, font=S.BODY, fill=None, alignment=S.WRAP_TOP, number_format=None, locked=True):
+    cell.font = font
+    cell.border = S.BORDER
+    cell.alignment = alignment
+    if fill is not None:
+        cell.fill = fill
+    if number_format:
+        cell.number_format = number_format
+    cell.protection = S.LOCKED if locked else S.UNLOCKED
+
+
+def write_score_sheet(ws, ctx: Context, dv: Validations):
+    cs, level = ctx.cs, ctx.level
+    sheet = L.SHEET_SCORE
+    decimals = cs.decimals
+    score_fmt = S.score_format(decimals)
+    for col in L.SCORE_COLUMNS:
+        ws.column_dimensions[col.letter].width = col.width
+    ws.column_dimensions[L.APPLICABLE.letter].hidden = True
+    _write_heading(ws, ctx)
+
+    blocks = _plan(level)
+    by_key = {b.crit.key: b for b in blocks}
+    parents = {child.key: b.crit.key for b in blocks for child in b.crit.children}
+
+    def name(n, column, row):
+        ctx.names[n] = L.absolute(sheet, f"{column.letter}{row}")
+
+    def na_flags(crit):
+        """Not-applicable tests of the criterion and every group above it."""
+        flags, key = [], crit.key
+        while key is not None:
+            block = by_key[key]
+            if block.na_row is not None:
+                flags.append(nf.na_flag(block.abs(L.VALUE, block.na_row)))
+            key = parents.get(key)
+        return flags
+
+    for block in blocks:
+        crit, top = block.crit, block.first
+        group_fill = S.GROUP_FILL if crit.is_group else None
+        bold = S.BOLD if crit.is_group else S.BODY
+        for row in range(block.first, block.last + 1):
+            for col in L.SCORE_COLUMNS:
+                _style(ws[f"{col.letter}{row}"], bold, group_fill)
+        ws[block.cell(L.STT)] = block.number
+        ws[block.cell(L.STT)].alignment = S.TOP_CENTER
+        ws[block.cell(L.KEY)] = crit.key
+        ws[block.cell(L.KEY)].alignment = S.TOP_CENTER
+        ws[block.cell(L.TITLE)] = _title_text(crit)
+        ws[block.cell(L.TITLE)].alignment = S.indented(crit.depth)
+        ws[block.cell(L.MAX)] = crit.max_points
+        _style(ws[block.cell(L.MAX)], bold, group_fill, S.TOP_CENTER, "General")
+
+        # input rows
+        for spec in crit.inputs:
+            row = block.input_rows[spec.name]
+            _write_input(ws, dv, ctx, crit, spec, row, name)
+        if block.na_row is not None:
+            row = block.na_row
+            ws[f"{L.LABEL.letter}{row}"] = "Không áp dụng với đơn vị? (Sở TTTT xác nhận)"
+            cell = ws[f"{L.VALUE.letter}{row}"]
+            _style(cell, S.BODY, S.INPUT_FILL, S.WRAP_TOP, S.TEXT_FORMAT, locked=False)
+            dv.not_applicable(cell.coordinate)
+            name(f"{crit.key}_not_applicable", L.VALUE, row)
+
+        # score, claim, difference
+        score_cell = ws[block.cell(L.SCORE)]
+        claimed_cell = ws[block.cell(L.CLAIMED)]
+        if crit.is_group:
+            children = [by_key[c.key] for c in crit.children]
+            own = nf.na_flag(block.abs(L.VALUE, block.na_row)) if block.na_row else None
+            score_cell.value = "=" + nf.group(crit.max_points, [c.abs(L.SCORE) for c in children], decimals, own)
+            claims = ",".join(c.abs(L.CLAIMED) for c in children)
+            claimed_cell.value = f'=IF(COUNT({claims})=0,"",SUM({claims}))'
+            _style(claimed_cell, S.BOLD, S.GROUP_FILL, S.TOP_CENTER, score_fmt)
+            applicable = nf.applicable_max(
+                crit.max_points, block.abs(L.SCORE), sum(c.max_points for c in crit.children),
+                [c.abs(L.APPLICABLE) for c in children],
+            )
+        else:
+            score_cell.value = "=" + _leaf_formula(ctx, block, na_flags(crit))
+            _style(claimed_cell, S.BODY, S.INPUT_FILL, S.TOP_CENTER, score_fmt, locked=False)
+            dv.claimed(claimed_cell.coordinate, crit.max_points)
+            applicable = nf.applicable_max(crit.max_points, block.abs(L.SCORE))
+        _style(score_cell, bold, S.COMPUTED_FILL if not crit.is_group else S.GROUP_FILL, S.TOP_CENTER, score_fmt)
+        h, i = block.cell(L.CLAIMED), block.cell(L.SCORE)
+        ws[block.cell(L.DIFF)] = f'=IF(AND(ISNUMBER({h}),ISNUMBER({i})),{h}-{i},"")'
+        _style(ws[block.cell(L.DIFF)], bold, group_fill, S.TOP_CENTER, score_fmt)
+        ws[block.cell(L.APPLICABLE)] = "=" + applicable
+        name(f"{crit.key}_claimed", L.CLAIMED, top)
+        name(f"{crit.key}_score", L.SCORE, top)
+
+        # evidence and note: the unit's text
+        for col, suffix in ((L.EVIDENCE, "evidence"), (L.NOTE, "note")):
+            cell = ws[block.cell(col)]
+            _style(cell, S.BODY, S.INPUT_FILL, S.WRAP_TOP, S.TEXT_FORMAT, locked=False)
+            name(f"{crit.key}_{suffix}", col, top)
+        hint = crit.evidence or ""
+        dv.text(block.cell(L.EVIDENCE), prompt_title="Căn cứ tính điểm",
+                prompt=("Theo Quyết định: " + hint) if hint else "Ghi số, ngày văn bản, nguồn số liệu.")
+        dv.text(block.cell(L.NOTE))
+
+        if block.last > block.first:
+            for col in L.MERGED_COLUMNS:
+                ws.merge_cells(f"{col.letter}{block.first}:{col.letter}{block.last}")
+        _set_heights(ws, block)
+
+    last = blocks[-1].last
+    totals_row = _write_totals(ws, ctx, [by_key[c.key] for c in level.criteria], last + 1, name)
+    _conditional_formats(ws, L.FIRST_DATA_ROW, last, decimals)
+    end = _write_signatures(ws, ctx, totals_row + 2)
+    _print_setup(ws, end)
+    dv.attach(ws)
+    ws.freeze_panes = f"A{L.FIRST_DATA_ROW}"
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # officials may widen columns and rows to read long text
+    ws.protection.formatRows = False
+    return blocks
+
+
+def _write_input(ws, dv, ctx, crit, spec, row, name):
+    label = spec.label + (" (chọn trong danh sách)" if spec.type == rules.CHOICE else "")
+    ws[f"{L.LABEL.letter}{row}"] = label
+    cell = ws[f"{L.VALUE.letter}{row}"]
+    formats = {rules.DATE: S.DATE_FORMAT, rules.RATIO: S.RATIO_FORMAT, rules.COUNT: S.COUNT_FORMAT,
+               rules.NUMBER: S.NUMBER_FORMAT, rules.CHOICE: S.TEXT_FORMAT}
+    align = S.WRAP_TOP if spec.type == rules.CHOICE else S.TOP_RIGHT
+    _style(cell, S.BODY, S.INPUT_FILL, align, formats[spec.type], locked=False)
+    unit = ws[f"{L.UNIT.letter}{row}"]
+    if spec.type == rules.DATE:
+        dv.date(cell.coordinate)
+        param = crit.rule["due"].get(spec.name) if crit.kind == "late_months" else None
+        if param:  # the due date, shown next to the date and used by the formula
+            unit.value = "=" + ctx.params[param]
+            unit.number_format = S.DATE_FORMAT
+            unit.alignment = S.TOP_CENTER
+            ws[f"{L.LABEL.letter}{row}"] = f"{label} (hạn: xem cột bên phải)"
+    elif spec.type == rules.RATIO:
+        dv.ratio(cell.coordinate)
+        unit.value = _ratio_goal(crit)
+    elif spec.type == rules.COUNT:
+        dv.count(cell.coordinate)
+        unit.value = spec.unit or ""
+    elif spec.type == rules.NUMBER:
+        dv.number(cell.coordinate)
+        unit.value = spec.unit or ""
+    else:
+        labels = ctx.options[crit.key][0]
+        dv.choice(cell.coordinate, labels, crit.key)
+    if unit.alignment != S.TOP_CENTER:
+        unit.alignment = S.TOP_CENTER
+    name(f"{crit.key}_{spec.name}", L.VALUE, row)
+
+
+def _ratio_goal(crit) -> str:
+    rule = crit.rule or {}
+    if crit.kind == "ratio_target" and rule.get("target") is not None:
+        return f"% (chỉ tiêu {fmt_percent_vn(rule['target'], 2)})".replace(",00%", "%")
+    if crit.kind == "threshold_gate":
+        return f"% (ngưỡng {fmt_percent_vn(rule['threshold'], 2)})".replace(",00%", "%")
+    return "%"
+
+
+def _leaf_formula(ctx, block, flags) -> str:
+    crit = block.crit
+    inputs = {n: f"$F${r}" for n, r in block.input_rows.items()}
+    if ctx.formulas == "udf":
+        dates = [r for n, r in block.input_rows.items() if crit.kind == "late_months"]
+        due_range = f"$G${min(dates)}:$G${max(dates)}" if dates else None
+        done_range = f"$F${min(dates)}:$F${max(dates)}" if dates else None
+        return uf.leaf_formula(crit, ctx.cs.id, inputs, due_range, done_range, ctx.options.get(crit.key), flags)
+    dues = {n: f"$G${r}" for n, r in block.input_rows.items()} if crit.kind == "late_months" else {}
+    return nf.leaf_formula(crit, inputs, dues, ctx.options.get(crit.key), ctx.cs.decimals, flags)
+
+
+def _set_heights(ws, block):
+    """Row heights: the title (merged over the block) and each input label must be readable."""
+    crit = block.crit
+    rows = list(range(block.first, block.last + 1))
+    own = {r: 1 for r in rows}
+    for name, r in block.input_rows.items():
+        label = ws[f"{L.LABEL.letter}{r}"].value or ""
+        own[r] = L.text_lines(label, L.LABEL.width)
+    if block.na_row is not None:
+        own[block.na_row] = max(own[block.na_row], L.text_lines(ws[f"{L.LABEL.letter}{block.na_row}"].value, L.LABEL.width))
+    title_lines = L.text_lines(_plain_title(crit), L.TITLE.width - 2 * min(crit.depth, 4))
+    extra = max(0, title_lines - sum(own.values()))
+    for i, r in enumerate(rows):
+        lines = own[r] + extra // len(rows) + (1 if i < extra % len(rows) else 0)
+        ws.row_dimensions[r].height = L.height_for(lines)
+
+
+def _write_heading(ws, ctx):
+    cs, level = ctx.cs, ctx.level
+    last = L.PRINTED_COLUMNS[-1].letter
+    ws.merge_cells(f"A1:{last}1")
+    ws["A1"] = f"BẢNG TỰ CHẤM ĐIỂM THI ĐUA CHUYỂN ĐỔI SỐ NĂM {ctx.year}"
+    ws["A1"].font = S.TITLE
+    ws["A1"].alignment = S.CENTER
+    ws.merge_cells(f"A2:{last}2")
+    ws["A2"] = f"{level.title} — {cs.title}"
+    ws["A2"].font = S.SUBTITLE
+    ws["A2"].alignment = S.WRAP_CENTER
+    ws.row_dimensions[2].height = L.height_for(L.text_lines(ws["A2"].value, 150))
+    ws.merge_cells(f"A3:{last}3")
+    ws["A3"] = f'="Đơn vị: "&{ctx.unit_name_ref}'
+    ws["A3"].font = S.SUBTITLE
+    ws["A3"].alignment = S.CENTER
+    ws.merge_cells(f"A4:{last}4")
+    ws["A4"] = (f"Ô nền vàng: đơn vị nhập. Ô nền xanh: tự động tính (đã khóa). "
+                f"{nf.NA_TEXT} = không áp dụng. Xem trang “{L.SHEET_GUIDE}”.")
+    ws["A4"].font = S.ITALIC_NOTE
+    ws["A4"].alignment = S.CENTER
+    for col in L.SCORE_COLUMNS:
+        head = ws[f"{col.letter}{L.HEADER_ROW}"]
+        head.value = col.header
+        _style(head, S.BOLD, S.HEADER_FILL, S.WRAP_CENTER)
+        number = ws[f"{col.letter}{L.HEADER_ROW + 1}"]
+        number.value = f"({L.SCORE_COLUMNS.index(col) + 1})"
+        _style(number, S.font(size=S.BODY_SIZE - 1, italic=True), S.HEADER_FILL, S.CENTER)
+    ws.row_dimensions[L.HEADER_ROW].height = L.height_for(3)
+
+
+def _write_totals(ws, ctx, top_blocks, row, name) -> int:
+    """Total, applicable maximum and the total on a 100 scale (and an index where the set has one);
+    returns the last row used."""
+    decimals = ctx.cs.decimals
+    score_fmt = S.score_format(decimals)
+    sheet = L.SHEET_SCORE
+    scores = ",".join(b.abs(L.SCORE) for b in top_blocks)
+    claims = ",".join(b.abs(L.CLAIMED) for b in top_blocks)
+    applicable = ",".join(b.abs(L.APPLICABLE) for b in top_blocks)
+    level = ctx.level
+
+    def label_row(r, text, bold=True):
+        ws.merge_cells(f"A{r}:C{r}")
+        for col in L.PRINTED_COLUMNS:
+            _style(ws[f"{col.letter}{r}"], S.BOLD if bold else S.BODY, S.GROUP_FILL, S.TOP_CENTER, score_fmt)
+        ws[f"A{r}"] = text
+        ws[f"A{r}"].alignment = S.WRAP_TOP
+        ws.row_dimensions[r].height = L.height_for(L.text_lines(text, 58))
+
+    total = row
+    label_row(total, "TỔNG CỘNG")
+    ws[f"D{total}"] = level.max_total
+    ws[f"D{total}"].number_format = "General"
+    ws[f"H{total}"] = f'=IF(COUNT({claims})=0,"",ROUND(SUM({claims}),{decimals}))'  # blank: nothing claimed yet
+    ws[f"I{total}"] = f"=ROUND(SUM({scores}),{decimals})"
+    ws[f"J{total}"] = f'=IF(AND(ISNUMBER(H{total}),ISNUMBER(I{total})),H{total}-I{total},"")'
+    ctx.names["total_claimed"] = L.absolute(sheet, f"H{total}")
+    ctx.names["total_score"] = L.absolute(sheet, f"I{total}")
+
+    app = total + 1
+    label_row(app, "Điểm chuẩn áp dụng (điểm chuẩn trừ các tiêu chí không áp dụng — KAD)", bold=False)
+    ws[f"D{app}"] = f"=SUM({applicable})"
+    ws[f"D{app}"].number_format = "General"
+
+    scaled = app + 1
+    label_row(scaled, f"Tổng điểm quy về thang {fmt_vn(level.max_total)} (= tổng điểm tính ÷ điểm chuẩn áp dụng × 100)",
+              bold=False)
+    if level.max_total != 100:
+        ws[f"A{scaled}"] = "Tổng điểm quy về thang 100 (= tổng điểm tính ÷ điểm chuẩn áp dụng × 100)"
+    ws[f"I{scaled}"] = f'=IF(D{app}>0,ROUND(I{total}/D{app}*100,{decimals}),"{nf.NA_TEXT}")'
+    last = scaled
+    if level.index:
+        spec = level.index
+        weights = {c.key: (c.weight if c.weight is not None else c.max_points) for c in level.criteria}
+        parts = "+".join(
+            f"IF({b.abs(L.APPLICABLE)}>0,N({b.abs(L.SCORE)})/{b.abs(L.APPLICABLE)}*{nf.num(weights[b.crit.key])},0)"
+            for b in top_blocks
+        )
+        last = scaled + 1
+        label_row(last, "Chỉ số (tổng có trọng số của tỉ lệ điểm từng trụ cột)", bold=False)
+        digits = int(spec.get("digits", 4))
+        ws[f"I{last}"] = f"=ROUND(({parts})/{nf.num(spec.get('weights_total', 1))},{digits})"
+        ws[f"I{last}"].number_format = "0." + "0" * digits if digits else "0"
+    return last
+
+
+def _conditional_formats(ws, first, last, decimals):
+    """A self-score that differs from the computed score (or exceeds the maximum) turns red."""
+    h, i, d = f"$H{first}", f"$I{first}", f"$D{first}"
+    differs = f"AND(ISNUMBER({h}),OR(AND(ISNUMBER({i}),ROUND({h},{decimals})<>{i}),{h}>{d}))"
+    red = FormulaRule(formula=[differs], fill=S.MISMATCH_FILL, font=Font(color=S.MISMATCH_FONT_COLOR, bold=True))
+    ws.conditional_formatting.add(f"H{first}:H{last}", red)
+    ws.conditional_formatting.add(f"J{first}:J{last}", red)
+
+
+def _write_signatures(ws, ctx, row) -> int:
+    """"Người lập biểu" on the left, "Thủ trưởng đơn vị" on the right, as administrative forms end."""
+    ws.merge_cells(f"H{row}:L{row}")
+    ws[f"H{row}"] = "…………, ngày …… tháng …… năm ……"
+    ws[f"H{row}"].font = S.font(italic=True)
+    ws[f"H{row}"].alignment = S.CENTER
+    pairs = (("A", "E", "NGƯỜI LẬP BIỂU", "(Ký, ghi rõ họ tên)"),
+             ("H", "L", "THỦ TRƯỞNG ĐƠN VỊ", "(Ký, ghi rõ họ tên và đóng dấu)"))
+    for first, last, title, hint in pairs:
+        ws.merge_cells(f"{first}{row + 1}:{last}{row + 1}")
+        ws[f"{first}{row + 1}"] = title
+        ws[f"{first}{row + 1}"].font = S.BOLD
+        ws[f"{first}{row + 1}"].alignment = S.CENTER
+        ws.merge_cells(f"{first}{row + 2}:{last}{row + 2}")
+        ws[f"{first}{row + 2}"] = hint
+        ws[f"{first}{row + 2}"].font = S.font(italic=True)
+        ws[f"{first}{row + 2}"].alignment = S.CENTER
+    for r in range(row + 3, row + 8):
+        ws.row_dimensions[r].height = 18
+    return row + 7
+
+
+def _print_setup(ws, last_row):
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"{L.HEADER_ROW}:{L.HEADER_ROW + 1}"
+    ws.print_area = f"A1:{L.PRINTED_COLUMNS[-1].letter}{last_row}"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.oddFooter.center.font = S.FONT_NAME
+    ws.print_options.horizontalCentered = True
