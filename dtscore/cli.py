@@ -9,7 +9,7 @@ import sys
 from . import __version__
 from .errors import DtscoreError
 
-COMMANDS = ["criteria", "score"]
+COMMANDS = ["criteria", "score", "validate"]
 
 
 def build_parser() -> argparse.ArgumentParser:

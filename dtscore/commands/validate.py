@@ -1,0 +1,66 @@
+"""`dtscore validate FILE.xlsx... [--json] [--report OUT.xlsx|OUT.html]`: check submitted workbooks.
+
+Every file is read on its own: one that cannot be read is reported and the others go on. Exit
+code 0 when every file was read (with or without findings), 1 when any could not be read."""
+
+import glob
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from ..errors import DtscoreError
+from ..validation import validate_file
+from ..validation_report import check_report_path, run_summary, text_summary, write_report
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+
+
+def register(sub):
+    p = sub.add_parser("validate", help="Kiểm tra các biểu mẫu chấm điểm đơn vị đã điền (.xlsx)")
+    p.add_argument("files", nargs="+", metavar="TỆP", help="tệp .xlsx của đơn vị, hoặc thư mục chứa các tệp")
+    p.add_argument("--json", action="store_true", help="in JSON: một danh sách, mỗi tệp một mục")
+    p.add_argument("--report", metavar="BÁO_CÁO", help="ghi thêm báo cáo .xlsx (có liên kết tới ô) hoặc .html")
+    p.add_argument("--progress", action="store_true", help="hiện thanh tiến độ (khi kiểm tra nhiều tệp)")
+    p.set_defaults(func=run)
+
+
+def expand(items) -> list:
+    """Files as given; a folder means its workbooks; a pattern is expanded here too, since the
+    Windows command prompt passes `inbox\\*.xlsx` unexpanded."""
+    out = []
+    for item in items:
+        path = Path(item)
+        if path.is_dir():
+            out += sorted(str(p) for p in path.iterdir() if p.suffix.lower() in WORKBOOK_SUFFIXES and not p.name.startswith("~$"))
+        elif not path.exists() and any(ch in item for ch in "*?["):
+            matches = sorted(glob.glob(item))
+            if not matches:
+                raise DtscoreError(f"không có tệp nào khớp “{item}”")
+            out += matches
+        else:
+            out.append(item)
+    return out
+
+
+def run(args):
+    files = expand(args.files)
+    report = check_report_path(args.report, files) if args.report else None
+    today = date.today()
+    items = files
+    if args.progress and len(files) > 1:
+        from tqdm import tqdm
+
+        items = tqdm(files, desc="Đang kiểm tra", unit="tệp", file=sys.stderr)
+    validations = [validate_file(path, today=today) for path in items]
+    if args.json:
+        print(json.dumps([v.to_dict() for v in validations], ensure_ascii=False, indent=2))
+    else:
+        for v in validations:
+            print(text_summary(v))
+            print()
+        print(run_summary(validations))
+    if report:
+        write_report(validations, report)
+        print(f"Đã ghi báo cáo: {report}", file=sys.stderr if args.json else sys.stdout)
+    return 0 if all(v.ok for v in validations) else 1

@@ -1,0 +1,499 @@
+"""Validating a filled workbook: the engine's scoring of the unit's inputs, plus what only the
+workbook can get wrong.
+
+Added to the engine's findings:
+- TEMPLATE_MISMATCH: the criteria set / version / fingerprint in "Thông tin" is not the engine's,
+  or a criterion row is missing, stray, duplicated or out of order;
+- FORMULA_TAMPERED: a computed cell no longer holds the formula the template put there;
+- CELL_VALUE_STALE: the value a computed cell shows differs from the engine (edited in a program
+  that did not recalculate, or #NAME? where the add-in was missing);
+- WRONG_TYPE: text where the template expects a date or a number ("90%", "15/5/2023" typed as text).
+Every finding is located: the criterion, the cell ('Chấm điểm'!H12) and the defined name.
+"""
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+
+from . import rules
+from .criteria import CriteriaSet, available_sets, load_set
+from .decimals import fmt_vn, to_decimal
+from .errors import InputError, WorkbookError
+from .findings import WARNING, Finding, summary_vn
+from .scoring import NOT_APPLICABLE, PENDING, UNSCORED, UnitResult, parse_input, score_unit
+from .submission import (
+    CLAIMED,
+    CRITERIA_FINGERPRINT,
+    CRITERIA_SET,
+    CRITERIA_VERSION,
+    LEVEL,
+    PARAM_PREFIX,
+    SCORE,
+    TOTAL_CLAIMED,
+    TOTAL_SCORE,
+    Submission,
+)
+from .values import date_to_excel_serial, fmt_date_vn, parse_date
+
+TYPE_WORDS = {
+    rules.DATE: "một ngày (dd/mm/yyyy)",
+    rules.RATIO: "một tỉ lệ dạng số (ví dụ 75,7%)",
+    rules.COUNT: "một số nguyên",
+    rules.NUMBER: "một số",
+}
+
+
+@dataclass
+class Validation:
+    """The outcome for one file: an error (the file could not be read) or a submission, the
+    engine's result and every finding, located in the workbook."""
+
+    file: str
+    sha256: str = ""
+    error: str | None = None
+    submission: Submission | None = None
+    result: UnitResult | None = None
+    findings: list = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """The file was read (it may still have findings)."""
+        return self.error is None
+
+    @property
+    def summary(self) -> str:
+        """'3 lỗi, 2 cảnh báo', or the reason the file could not be read."""
+        return f"không đọc được: {self.error}" if self.error else summary_vn(self.findings)
+
+    def to_dict(self) -> dict:
+        """`dtscore score --json`'s structure for this file, plus `file` (and `error`)."""
+        if self.result is not None:
+            out = self.result.to_dict()
+            out["findings"] = [f.to_dict() for f in self.findings]
+        else:
+            sub = self.submission
+            out = {
+                "criteria_set": sub.criteria_set if sub else None,
+                "version": sub.version if sub else None,
+                "fingerprint": sub.fingerprint if sub else None,
+                "level": sub.level if sub else None,
+                "unit": sub.unit if sub else {},
+                "total": None,
+                "max_total": None,
+                "total_100": None,
+                "claimed_total": None,
+                "criteria": [],
+                "findings": [f.to_dict() for f in self.findings],
+            }
+        out["file"] = self.file
+        if self.error:
+            out["error"] = self.error
+        return out
+
+
+def validate_file(path, today: date | None = None) -> Validation:
+    """Read and validate one workbook. Never raises for a bad file: the reason is in `.error`."""
+    from workbook.reader import read_workbook  # the reader depends on this package, not the reverse
+
+    path = str(path)
+    try:
+        submission = read_workbook(path)
+    except WorkbookError as exc:
+        return Validation(path, _sha256(path), error=str(exc))
+    except Exception as exc:  # a file no template ever produced: report it, keep the batch going
+        if os.environ.get("DTSCORE_DEBUG"):
+            raise
+        return Validation(path, _sha256(path), error=f"không đọc được tệp ({type(exc).__name__}: {exc})")
+    return validate_submission(submission, today)
+
+
+def _sha256(path) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def validate_submission(sub: Submission, today: date | None = None) -> Validation:
+    """Score a submission with the engine and check the workbook against its template."""
+    out = Validation(sub.file, sub.sha256, submission=sub)
+    cs, level, header = _criteria_of(sub)
+    if cs is None:
+        out.findings = header
+        return out
+    structure = _check_structure(sub, cs, level)
+    typed, inputs, claimed, replaced = _check_types(sub, cs, level)
+    parameters, param_findings = _read_parameters(sub, cs)
+    result = score_unit(cs, level.code, inputs, claimed, sub.evidence, parameters, sub.unit, today)
+    result.findings = [f for f in result.findings if not (f.code == "WRONG_TYPE" and f.name in replaced)]
+    engine = [_locate(f, sub) for f in result.findings]
+    tampered = _check_formulas(sub, cs, level) if sub.formulas_read else []
+    stale = _check_values(sub, result, cs.decimals, {f.name for f in tampered})
+    order = {c.key: i for i, c in enumerate(level.walk())}
+    per_criterion = sorted(engine + typed + tampered + stale, key=lambda f: order.get(f.key, -1))
+    out.result = result
+    out.findings = header + structure + param_findings + per_criterion
+    return out
+
+
+# -- the criteria set named in "Thông tin" -------------------------------------------------------
+
+
+def _criteria_of(sub: Submission):
+    """(set, level, findings); set is None when the workbook names no set or level dtscore has."""
+    ref = sub.ref
+    if sub.criteria_set not in available_sets():
+        known = ", ".join(available_sets())
+        shown = sub.criteria_set or "(trống)"
+        return None, None, [Finding("TEMPLATE_MISMATCH", None,
+                                    f"Biểu mẫu ghi bộ tiêu chí “{shown}”, dtscore không có bộ này (có: {known})",
+                                    cell=ref(CRITERIA_SET), name=CRITERIA_SET)]
+    cs = load_set(sub.criteria_set)
+    if sub.level not in cs.levels:
+        return None, None, [Finding("TEMPLATE_MISMATCH", None,
+                                    f"Biểu mẫu ghi cấp “{sub.level or '(trống)'}”, bộ tiêu chí {cs.id} chỉ có: "
+                                    f"{', '.join(cs.levels)}", cell=ref(LEVEL), name=LEVEL)]
+    findings = []
+    if sub.version != cs.version:
+        findings.append(Finding("TEMPLATE_MISMATCH", None,
+                                f"Biểu mẫu lập theo phiên bản “{sub.version or '(trống)'}” của bộ tiêu chí {cs.id}, "
+                                f"phiên bản hiện hành là “{cs.version}”: hãy chuyển số liệu sang biểu mẫu mới",
+                                cell=ref(CRITERIA_VERSION), name=CRITERIA_VERSION))
+    elif sub.fingerprint != cs.fingerprint:
+        findings.append(Finding("TEMPLATE_MISMATCH", None,
+                                f"Mã kiểm tra bộ tiêu chí trong biểu mẫu ({sub.fingerprint or 'trống'}) khác mã của "
+                                f"{cs.id} {cs.version} ({cs.fingerprint}): biểu mẫu không lập từ bộ tiêu chí hiện hành "
+                                "hoặc đã bị sửa", cell=ref(CRITERIA_FINGERPRINT), name=CRITERIA_FINGERPRINT))
+    return cs, cs.level(sub.level), findings
+
+
+def expected_names(crit) -> list:
+    """The defined names a criterion's row must carry."""
+    names = [f"{crit.key}_{SCORE}"]
+    if not crit.is_group:
+        names.append(f"{crit.key}_{CLAIMED}")
+        names += [f"{crit.key}_{spec.name}" for spec in crit.inputs]
+    return names
+
+
+def _check_structure(sub: Submission, cs: CriteriaSet, level) -> list:
+    """Every criterion row present once, none extra, in the decision's order."""
+    findings = []
+    expected = list(level.walk())
+    known = {c.key for c in expected}
+    for crit in expected:
+        missing = [n for n in expected_names(crit) if n not in sub.cells]
+        if missing:
+            findings.append(Finding("TEMPLATE_MISMATCH", crit.key,
+                                    f"{crit.key}: thiếu hàng tiêu chí hoặc ô có tên {', '.join(missing)} — hàng đã bị "
+                                    "xóa hoặc biểu mẫu không đúng bộ tiêu chí", cell=sub.ref(missing[0]), name=missing[0]))
+    present = sub.keys
+    for key in present:
+        if key not in known:
+            name = f"{key}_{SCORE}" if f"{key}_{SCORE}" in sub.cells else f"{key}_{CLAIMED}"
+            findings.append(Finding("TEMPLATE_MISMATCH", key,
+                                    f"{key}: tiêu chí này không có trong cấp {level.code} của bộ {cs.id}",
+                                    cell=sub.ref(name), name=name))
+    rows = {}
+    for key in present:
+        info = sub.cells.get(f"{key}_{SCORE}") or sub.cells.get(f"{key}_{CLAIMED}")
+        rows.setdefault((info.sheet, info.coord.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), []).append(key)
+    for keys in rows.values():
+        if len(keys) > 1:
+            name = f"{keys[1]}_{SCORE}"
+            findings.append(Finding("TEMPLATE_MISMATCH", keys[1],
+                                    f"{', '.join(keys)}: nhiều tiêu chí cùng trỏ tới một hàng (hàng bị lặp)",
+                                    cell=sub.ref(name), name=name))
+    in_workbook = [k for k in present if k in known]
+    in_decision = [c.key for c in expected if c.key in set(in_workbook)]
+    if in_workbook != in_decision:
+        first = next(i for i, (a, b) in enumerate(zip(in_workbook, in_decision)) if a != b)
+        key = in_workbook[first]
+        findings.append(Finding("TEMPLATE_MISMATCH", key,
+                                f"Thứ tự tiêu chí khác văn bản: ở vị trí của {in_decision[first]} lại là {key} — "
+                                "các hàng đã bị sắp xếp lại", cell=sub.ref(f"{key}_{SCORE}"), name=f"{key}_{SCORE}"))
+    return findings
+
+
+# -- cell types -----------------------------------------------------------------------------------
+
+
+class _TypedAsText:
+    """Stands for a number or date typed as text: the engine cannot parse it, so the criterion is
+    blocked (scored 0) exactly as the template's formula does (ISNUMBER fails on text), and the
+    engine's own WRONG_TYPE is replaced by the clearer one from _type_problem."""
+
+    def __init__(self, raw):
+        self.raw = raw
+
+    def __str__(self):
+        return "\x00"
+
+
+def _check_types(sub: Submission, cs, level):
+    """WRONG_TYPE for a date or number typed as text ('90%', '15/5/2023'); returns (findings,
+    inputs, claimed, names whose engine WRONG_TYPE these findings replace)."""
+    findings, replaced = [], set()
+    inputs = {key: dict(values) for key, values in sub.inputs.items()}
+    for crit in level.leaves():
+        values = inputs.get(crit.key, {})
+        for spec in _specs_of(crit, values):
+            name = f"{crit.key}_{spec.name}"
+            problem, value = _type_problem(spec, values.get(spec.name), name)
+            if problem:
+                findings.append(Finding("WRONG_TYPE", crit.key, f"{crit.key} – {spec.label}: {problem}",
+                                        cell=sub.ref(name), name=name))
+                values[spec.name] = value
+                replaced.add(name)
+    claimed = dict(sub.claimed)
+    for key, raw in sub.claimed.items():
+        spec = rules.InputSpec(CLAIMED, rules.NUMBER, "Điểm tự chấm")
+        name = f"{key}_{CLAIMED}"
+        problem, value = _type_problem(spec, raw, name)
+        if problem:
+            findings.append(Finding("WRONG_TYPE", key, f"{key} – Điểm tự chấm: {problem}", cell=sub.ref(name), name=name))
+            claimed[key] = value
+            replaced.add(name)
+    return findings, inputs, claimed, replaced
+
+
+def _specs_of(crit, values):
+    specs = list(crit.inputs)
+    for extra in ("numerator", "denominator", "ratio"):  # ratio criteria accept counts instead
+        if extra in values and all(s.name != extra for s in specs):
+            specs.append(rules.InputSpec(extra, rules.RATIO if extra == "ratio" else rules.COUNT, extra))
+    return specs
+
+
+def _type_problem(spec, raw, name):
+    """(message or None, value for the engine). A date or number typed as text is reported with
+    what was read and what is expected; text that means nothing is left to the engine."""
+    if spec.type == rules.CHOICE or raw is None:
+        return None, raw
+    if isinstance(raw, datetime) and spec.type != rules.DATE:
+        serial = date_to_excel_serial(raw.date())  # what Excel computes with
+        return (f"ô đang định dạng ngày (hiển thị {fmt_date_vn(raw.date())}), cần {TYPE_WORDS[spec.type]}: "
+                "đổi định dạng ô về số"), serial
+    if not isinstance(raw, str):
+        return None, raw
+    try:
+        parsed = parse_input(spec, raw, name)
+    except InputError:
+        return None, raw  # the engine reports it, with what it read
+    if parsed is None:
+        return None, raw
+    if spec.type == rules.DATE:
+        return (f"đọc được chữ “{raw}” chứ không phải ngày, cần {TYPE_WORDS[spec.type]}: gõ lại "
+                f"{fmt_date_vn(parsed)} vào ô (định dạng ngày) để Excel tính được"), _TypedAsText(raw)
+    return (f"đọc được chữ “{raw}” chứ không phải số, cần {TYPE_WORDS[spec.type]}: gõ lại giá trị (không có "
+            "dấu nháy ', ô không định dạng văn bản) để Excel tính được"), _TypedAsText(raw)
+
+
+def _read_parameters(sub: Submission, cs: CriteriaSet):
+    """The year's parameters as the workbook's "Tham số" sheet holds them (its formulas use them)."""
+    overrides, findings = {}, []
+    for pname, raw in sub.parameters.items():
+        param = cs.parameters.get(pname)
+        if param is None or raw is None:
+            continue
+        name = PARAM_PREFIX + pname
+        if isinstance(param.value, date):
+            try:
+                value = parse_date(raw, name)
+            except InputError as exc:
+                findings.append(Finding("WRONG_TYPE", None, f"Tham số “{param.label}”: {exc}", cell=sub.ref(name), name=name))
+                continue
+            if isinstance(raw, str):
+                findings.append(Finding("WRONG_TYPE", None, f"Tham số “{param.label}”: ô chứa chữ “{raw}”, cần một ngày",
+                                        cell=sub.ref(name), name=name))
+            if value != param.value:
+                findings.append(Finding("TEMPLATE_MISMATCH", None,
+                                        f"Tham số “{param.label}” là {fmt_date_vn(value)}, bộ tiêu chí quy định "
+                                        f"{fmt_date_vn(param.value)} — Sở TTTT cần xác nhận", severity=WARNING,
+                                        cell=sub.ref(name), name=name))
+            overrides[pname] = value
+        else:
+            overrides[pname] = raw
+    return overrides, findings
+
+
+# -- computed cells ----------------------------------------------------------------------------
+
+
+_STRING = re.compile(r'"(?:[^"]|"")*"')
+_PREFIX_BEFORE_DT = re.compile(r"(?:'(?:[^']|'')*'!|\[\d+\]!|[A-Z0-9_]+\.)+(?=DT_)")
+
+
+def normalize_formula(formula: str | None) -> str:
+    """A formula reduced to what it computes: no '=', '$', spaces, case, _xlfn./_xludf. or add-in
+    prefixes (Excel and LibreOffice write the same formula in slightly different ways)."""
+    if not formula:
+        return ""
+    text = formula.strip()
+    text = text[1:] if text.startswith("=") else text
+    parts, last = [], 0
+    for match in _STRING.finditer(text):
+        parts.append(_normalize_code(text[last:match.start()]))
+        parts.append(match.group(0))
+        last = match.end()
+    parts.append(_normalize_code(text[last:]))
+    return "".join(parts)
+
+
+def _normalize_code(code: str) -> str:
+    code = re.sub(r"\s+", "", code).replace("$", "").upper()
+    code = re.sub(r"_XL(?:FN|WS|UDF)\.", "", code)
+    code = re.sub(r"\b(TRUE|FALSE)\(\)", r"\1", code)  # LibreOffice writes FALSE() for FALSE
+    return _PREFIX_BEFORE_DT.sub("", code)
+
+
+def _check_formulas(sub: Submission, cs: CriteriaSet, level) -> list:
+    """FORMULA_TAMPERED: a computed cell holding a typed value or a formula the template never had.
+    Either mode's formula is accepted in a cell (the button repairs a UDF cell showing #NAME? with
+    the plain-Excel formula, which computes the same score)."""
+    formulas = _formulas_by_name(cs, level.code, sub.formula_mode)
+    crit_of = {f"{c.key}_{SCORE}": c.key for c in level.walk()}
+    names = set(formulas) if formulas else set(crit_of) | {TOTAL_SCORE}
+    findings = []
+    for name in sorted(names & set(sub.cells), key=lambda n: _row_key(sub.cells[n].coord)):
+        info = sub.cells[name]
+        key = crit_of.get(name)
+        what = f"{key} – Điểm tính" if key else ("Tổng điểm tính" if name == TOTAL_SCORE else "Tổng điểm tự chấm")
+        choices = formulas.get(name) or {}
+        if not info.formula:
+            shown = "để trống" if info.value is None else f"chứa giá trị gõ tay {_shown(info.value)}"
+            findings.append(Finding("FORMULA_TAMPERED", key,
+                                    f"{what}: ô {shown} thay cho công thức của biểu mẫu — ô này phải tự tính",
+                                    cell=info.ref, name=name))
+        elif choices and normalize_formula(info.formula) not in {normalize_formula(choices[m]) for m in MODES if m in choices}:
+            findings.append(Finding("FORMULA_TAMPERED", key,
+                                    f"{what}: công thức đã bị sửa thành {_clip(info.formula)} (biểu mẫu: "
+                                    f"{_clip(choices['own'])})", cell=info.ref, name=name))
+    return findings
+
+
+MODES = ("udf", "native")
+
+
+def template_formulas(sub: Submission) -> dict:
+    """{defined name: {"udf": …, "native": …, "own": the workbook's mode's}} for the computed cells
+    of the submission's template, or {} when the set, level or builder is not available."""
+    if sub.criteria_set not in available_sets():
+        return {}
+    cs = load_set(sub.criteria_set)
+    if sub.level not in cs.levels:
+        return {}
+    return _formulas_by_name(cs, sub.level, sub.formula_mode)
+
+
+def _formulas_by_name(cs, level_code, own_mode) -> dict:
+    by_mode = {mode: _expected_formulas(cs, level_code, mode) for mode in MODES}
+    if any(f is None for f in by_mode.values()):
+        return {}
+    own = own_mode if own_mode in MODES else "native"
+    out = {}
+    for mode, formulas in by_mode.items():
+        for name, formula in formulas.items():
+            out.setdefault(name, {})[mode] = formula
+    for name, choices in out.items():
+        choices["own"] = choices.get(own) or next(iter(choices.values()))
+    return out
+
+
+def _expected_formulas(cs, level_code, mode):
+    try:
+        return dict(_expected_cached(cs.path, cs.fingerprint, level_code, mode))
+    except (ImportError, AttributeError):
+        return None
+
+
+@lru_cache(maxsize=32)
+def _expected_cached(path, fingerprint, level_code, mode):
+    from workbook.expected import expected_formulas
+
+    return tuple(expected_formulas(load_set(path), level_code, mode).items())
+
+
+def _check_values(sub: Submission, result: UnitResult, decimals: int, tampered: set) -> list:
+    """CELL_VALUE_STALE: what a computed cell shows differs from the engine. A formula without a
+    cached value (a file never opened in a spreadsheet program) shows nothing and is not stale."""
+    findings = []
+    checks = [(f"{row.key}_{SCORE}", row.key, f"{row.key} – Điểm tính", row.score, row.status) for row in result.criteria]
+    checks.append((TOTAL_SCORE, None, "Tổng điểm tính", result.total, None))
+    checks.append((TOTAL_CLAIMED, None, "Tổng điểm tự chấm", result.claimed_total, None))
+    for name, key, what, expected, status in checks:
+        info = sub.cells.get(name)
+        if info is None or name in tampered or info.value is None:
+            continue
+        problem = _stale(info, expected, status, decimals)
+        if problem:
+            findings.append(Finding("CELL_VALUE_STALE", key, f"{what}: {problem}", cell=info.ref, name=name))
+    return findings
+
+
+def _stale(info, expected, status, decimals):
+    right = "để trống" if expected is None else fmt_vn(expected, decimals)
+    if info.is_error:
+        hint = " (Excel không có hàm DT_* — cài add-in xlwings hoặc dùng biểu mẫu công thức thường)" \
+            if info.value == "#NAME?" else ""
+        return f"ô hiển thị lỗi {info.value}{hint}; điểm tính đúng là {right}"
+    value = info.value
+    if isinstance(value, bool) or isinstance(value, (datetime, date)):
+        return f"ô hiển thị {_shown(value)}, điểm tính đúng là {right}"
+    if isinstance(value, str):
+        if expected is None or (status == UNSCORED and expected == 0):
+            return None
+        return f"ô hiển thị “{value}”, điểm tính đúng là {right} — hãy tính lại (Ctrl+Alt+F9)"
+    shown = to_decimal(value)
+    if expected is None:
+        if shown == 0:  # SUM over blanks, or a criterion out of the totals
+            return None
+        return f"ô hiển thị {fmt_vn(shown, decimals)}, nhưng tiêu chí không có điểm tính ({_status_vn(status)})"
+    if abs(shown - expected) <= Decimal(1).scaleb(-(decimals + 2)):
+        return None
+    return (f"ô hiển thị {fmt_vn(shown, decimals)}, điểm tính đúng là {right} — tệp được sửa bằng chương trình "
+            "không tự tính lại; mở bằng Excel, nhấn Ctrl+Alt+F9 rồi lưu, hoặc nhấn nút “Tính lại & kiểm tra”")
+
+
+def _status_vn(status):
+    return {NOT_APPLICABLE: "không áp dụng", PENDING: "tính khi tổng hợp"}.get(status, "chưa tính được")
+
+
+# -- locating the engine's findings -------------------------------------------------------------
+
+
+def _locate(finding: Finding, sub: Submission) -> Finding:
+    """The engine names inputs (T03_ratio); the workbook adds where that name points."""
+    name = finding.name
+    if name is None and finding.key:
+        candidates = [f"{finding.key}_{SCORE}"]
+        if finding.code == "NOT_APPLICABLE":
+            candidates.insert(0, f"{finding.key}_not_applicable")
+        name = next((c for c in candidates if c in sub.cells), None)
+    cell = sub.ref(name) if name else None
+    return finding.located(cell=cell, name=name)
+
+
+def _shown(value) -> str:
+    if isinstance(value, datetime):
+        return fmt_date_vn(value.date())
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, (int, float, Decimal)):
+        return fmt_vn(value, 6)
+    return f"“{value}”"
+
+
+def _clip(formula: str, limit: int = 80) -> str:
+    return formula if len(formula) <= limit else formula[: limit - 1] + "…"
+
+
+def _row_key(coord: str):
+    digits = "".join(ch for ch in coord if ch.isdigit())
+    return int(digits or 0), coord
+

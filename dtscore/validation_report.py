@@ -1,0 +1,231 @@
+"""Reports of a validation run, for people: the console text, an .xlsx workbook of findings with
+links to the cells, and a plain HTML page. All Vietnamese, decimal commas; files written atomically."""
+
+import html
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+from .decimals import fmt_vn
+from .findings import CODES, ERROR, SEVERITY_VN, WARNING, count_by_severity
+from .errors import DtscoreError
+
+REPORT_SUFFIXES = (".xlsx", ".html", ".htm")
+MODE_VN = {"udf": "hàm DT_* (add-in xlwings)", "native": "công thức Excel thường"}
+
+
+def _decimals(validation) -> int:
+    from .criteria import load_set
+
+    try:
+        return load_set(validation.result.criteria_set).decimals
+    except DtscoreError:
+        return 2
+
+
+def _level_title(sub) -> str:
+    from .criteria import load_set
+
+    try:
+        return load_set(sub.criteria_set).level(sub.level).title.lower().replace("đơn vị ", "")
+    except DtscoreError:
+        return f"cấp {sub.level or '—'}"
+
+
+def text_summary(validation) -> str:
+    """A few lines per file: who, totals, the one-line verdict, each finding with its cell."""
+    lines = [f"━━ {validation.file}"]
+    if validation.error:
+        lines.append(f"  ✗ Không đọc được: {validation.error}")
+        return "\n".join(lines)
+    sub, result = validation.submission, validation.result
+    unit = sub.unit if sub else {}
+    head = f"  Đơn vị: {unit.get('name') or '(chưa ghi tên)'} ({unit.get('code') or '—'}) — {_level_title(sub)}"
+    head += f" — bộ tiêu chí {sub.criteria_set or '—'} {sub.version}".rstrip()
+    if sub.formula_mode:
+        head += f" — {MODE_VN[sub.formula_mode]}"
+    lines.append(head)
+    if result is not None:
+        d = _decimals(validation)
+        total = f"  Tổng điểm tính: {fmt_vn(result.total, d)} / {fmt_vn(result.max_total, d)}"
+        if result.claimed_total is not None:
+            total += f" — tự chấm: {fmt_vn(result.claimed_total, d)}"
+            diff = result.claimed_total - result.total
+            if diff:
+                total += f" (chênh {'+' if diff > 0 else ''}{fmt_vn(diff, d)})"
+        lines.append(total)
+    n = count_by_severity(validation.findings)
+    verdict = "✓ Không có lỗi" if not n[ERROR] and not n[WARNING] else f"{n[ERROR]} lỗi, {n[WARNING]} cảnh báo"
+    lines.append(f"  Kết quả kiểm tra: {verdict}")
+    for f in validation.findings:
+        where = f" {f.cell}" if f.cell else ""
+        name = f" [{f.name}]" if f.name else ""
+        lines.append(f"    – {SEVERITY_VN[f.severity]}{where}{name}: {CODES[f.code][1]} — {f.message}")
+    return "\n".join(lines)
+
+
+def run_summary(validations) -> str:
+    read = [v for v in validations if v.ok]
+    clean = [v for v in read if not any(f.severity in (ERROR, WARNING) for f in v.findings)]
+    with_errors = [v for v in read if any(f.severity == ERROR for f in v.findings)]
+    failed = len(validations) - len(read)
+    text = f"Đã kiểm tra {len(validations)} tệp: {len(read)} đọc được ({len(clean)} không có lỗi, {len(with_errors)} có lỗi)"
+    return text + (f", {failed} không đọc được." if failed else ".")
+
+
+# -- files ---------------------------------------------------------------------------------------
+
+
+def check_report_path(report, inputs):
+    """Refuse a report that would overwrite one of the files being checked, or has no known type."""
+    path = Path(report)
+    if path.suffix.lower() not in REPORT_SUFFIXES:
+        raise DtscoreError(f"--report {report}: chỉ ghi được báo cáo .xlsx hoặc .html")
+    target = path.resolve()
+    for item in inputs:
+        if Path(item).resolve() == target:
+            raise DtscoreError(f"--report {report}: trùng với một tệp đang kiểm tra — không bao giờ ghi đè tệp của đơn vị")
+    if not path.parent.exists():
+        raise DtscoreError(f"--report {report}: thư mục {path.parent} không tồn tại")
+    return path
+
+
+def write_report(validations, path) -> Path:
+    path = Path(path)
+    if path.suffix.lower() == ".xlsx":
+        return _atomic(path, lambda tmp: _write_xlsx(validations, tmp, path.parent))
+    return _atomic(path, lambda tmp: Path(tmp).write_text(html_report(validations), encoding="utf-8"))
+
+
+def _atomic(path: Path, write) -> Path:
+    """Write through a temporary file in the same folder, then rename: never a half-written report."""
+    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+FINDING_COLUMNS = ["Tệp", "Mã đơn vị", "Đơn vị", "Tiêu chí", "Ô", "Tên vùng", "Mức độ", "Loại", "Nội dung"]
+FILE_COLUMNS = ["Tệp", "Mã đơn vị", "Đơn vị", "Cấp", "Bộ tiêu chí", "Tổng điểm tính", "Tổng tự chấm", "Lỗi",
+                "Cảnh báo", "Tình trạng"]
+
+
+def _file_rows(validations):
+    for v in validations:
+        unit = (v.submission.unit if v.submission else {}) or {}
+        n = count_by_severity(v.findings)
+        result = v.result
+        yield [
+            v.file, unit.get("code", ""), unit.get("name", ""), v.submission.level if v.submission else "",
+            v.submission.criteria_set if v.submission else "",
+            float(result.total) if result else None,
+            float(result.claimed_total) if result and result.claimed_total is not None else None,
+            n[ERROR], n[WARNING],
+            f"Không đọc được: {v.error}" if v.error else ("Có lỗi" if n[ERROR] else ("Có cảnh báo" if n[WARNING] else "Không có lỗi")),
+        ]
+
+
+def _finding_rows(validations):
+    for v in validations:
+        unit = (v.submission.unit if v.submission else {}) or {}
+        for f in v.findings:
+            yield v, f, [v.file, unit.get("code", ""), unit.get("name", ""), f.key or "", f.cell or "", f.name or "",
+                         SEVERITY_VN[f.severity], CODES[f.code][1], f.message]
+
+
+def _write_xlsx(validations, tmp, folder: Path):
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.worksheet.hyperlink import Hyperlink
+
+    wb = Workbook()
+    overview = wb.active
+    overview.title = "Tổng hợp"
+    findings = wb.create_sheet("Phát hiện")
+    bold = Font(bold=True)
+    head_fill = PatternFill("solid", fgColor="DDEBF7")
+    fills = {ERROR: PatternFill("solid", fgColor="FFC7CE"), WARNING: PatternFill("solid", fgColor="FFEB9C")}
+    for ws, columns in ((overview, FILE_COLUMNS), (findings, FINDING_COLUMNS)):
+        ws.append(columns)
+        for cell in ws[1]:
+            cell.font, cell.fill = bold, head_fill
+        ws.freeze_panes = "A2"
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.fitToWidth = 1
+    for row in _file_rows(validations):
+        _append_text(overview, row)
+        overview.cell(overview.max_row, 6).number_format = overview.cell(overview.max_row, 7).number_format = "0.00"
+    for v, f, row in _finding_rows(validations):
+        _append_text(findings, row)
+        r = findings.max_row
+        findings.cell(r, 7).fill = fills.get(f.severity, PatternFill())
+        if f.cell:  # open the unit's workbook at the cell (a relative link: move the folder as a whole)
+            target = os.path.relpath(Path(v.file).resolve(), folder.resolve()).replace(os.sep, "/")
+            link = findings.cell(r, 5)
+            link.hyperlink = Hyperlink(ref=link.coordinate, target=target, location=f.cell, tooltip="Mở ô trong tệp của đơn vị")
+            link.font = Font(color="0563C1", underline="single")
+    for ws, widths in ((overview, [38, 12, 36, 8, 18, 14, 14, 6, 9, 40]), (findings, [30, 11, 30, 9, 20, 20, 10, 26, 90])):
+        for i, width in enumerate(widths, start=1):
+            ws.column_dimensions[ws.cell(1, i).column_letter].width = width
+    for row in findings.iter_rows(min_row=2, min_col=9, max_col=9):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    overview.append([])
+    overview.append([f"Lập lúc {datetime.now():%d/%m/%Y %H:%M} bằng dtscore validate"])
+    wb.save(tmp)
+
+
+def _append_text(ws, row):
+    """Append a row; text that looks like a formula (=, +, -, @ from a unit's file) stays text."""
+    ws.append([None if isinstance(v, str) else v for v in row])
+    r = ws.max_row
+    for i, value in enumerate(row, start=1):
+        if isinstance(value, str):
+            cell = ws.cell(r, i)
+            cell.value = value
+            cell.data_type = "s"
+
+
+def html_report(validations) -> str:
+    e = html.escape
+    rows = []
+    for row in _file_rows(validations):
+        total = fmt_vn(row[5]) if row[5] is not None else "—"
+        claimed = fmt_vn(row[6]) if row[6] is not None else "—"
+        cls = "bad" if row[9].startswith("Không đọc") or row[9] == "Có lỗi" else ("warn" if row[9] == "Có cảnh báo" else "ok")
+        rows.append(f"<tr><td><a href=\"{e(Path(row[0]).name)}\">{e(row[0])}</a></td><td>{e(row[1])}</td><td>{e(row[2])}</td>"
+                    f"<td>{e(row[3])}</td><td class=num>{total}</td><td class=num>{claimed}</td><td class=num>{row[7]}</td>"
+                    f"<td class=num>{row[8]}</td><td class={cls}>{e(row[9])}</td></tr>")
+    sections = []
+    for v in validations:
+        if not v.findings:
+            continue
+        items = "".join(
+            f"<tr class={f.severity}><td>{e(f.key or '')}</td><td><code>{e(f.cell or '')}</code></td>"
+            f"<td><code>{e(f.name or '')}</code></td><td>{e(SEVERITY_VN[f.severity])}</td><td>{e(CODES[f.code][1])}</td>"
+            f"<td>{e(f.message)}</td></tr>" for f in v.findings)
+        unit = (v.submission.unit if v.submission else {}) or {}
+        sections.append(f"<h2>{e(unit.get('name') or v.file)} <small>{e(v.file)}</small></h2>"
+                        "<table><tr><th>Tiêu chí</th><th>Ô</th><th>Tên vùng</th><th>Mức độ</th><th>Loại</th><th>Nội dung</th></tr>"
+                        f"{items}</table>")
+    summary = e(run_summary(validations))
+    return f"""<!DOCTYPE html>
+<html lang="vi"><head><meta charset="utf-8"><title>Kết quả kiểm tra biểu mẫu chấm điểm</title>
+<style>
+body{{font-family:"Times New Roman",serif;margin:2em;color:#222}} table{{border-collapse:collapse;margin-bottom:1.5em;width:100%}}
+th,td{{border:1px solid #bbb;padding:4px 6px;vertical-align:top;text-align:left}} th{{background:#ddebf7}}
+td.num{{text-align:right}} .bad,.error td:nth-child(4){{background:#ffc7ce}} .warn,.warning td:nth-child(4){{background:#ffeb9c}}
+.ok{{background:#c6efce}} small{{color:#666;font-weight:normal}}
+</style></head><body>
+<h1>Kết quả kiểm tra biểu mẫu chấm điểm thi đua Chuyển đổi số</h1>
+<p>{summary} Lập lúc {datetime.now():%d/%m/%Y %H:%M}.</p>
+<table><tr><th>Tệp</th><th>Mã</th><th>Đơn vị</th><th>Cấp</th><th>Tổng điểm tính</th><th>Tự chấm</th><th>Lỗi</th><th>Cảnh báo</th><th>Tình trạng</th></tr>
+{''.join(rows)}</table>
+{''.join(sections)}
+</body></html>
+"""

@@ -1,0 +1,422 @@
+"""Reading a filled template through its workbook-scoped defined names → Submission.
+
+One pass over the file: the .xlsx (a zip of XML parts) is parsed directly, so each named cell
+yields its formula and the value the last program cached for it at the same time (openpyxl would
+need two full loads for that: one with data_only=True). Only the parts the names point into are
+parsed, and a sheet's XML is streamed and abandoned once every wanted cell has been seen, which
+keeps validating thousands of workbooks cheap.
+
+Never relies on cell positions: a cell is reached only through its name. Every problem with the
+file itself is a WorkbookError with a one-line Vietnamese reason.
+"""
+
+import hashlib
+import posixpath
+import re
+import zipfile
+import zlib
+from datetime import datetime, timedelta
+from io import BytesIO
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from openpyxl.formula.translate import Translator
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+
+from dtscore.errors import WorkbookError
+from dtscore.submission import (
+    CLAIMED,
+    CRITERIA_FINGERPRINT,
+    CRITERIA_SET,
+    CRITERIA_VERSION,
+    EVIDENCE,
+    HEADER_NAMES,
+    LEVEL,
+    NOTE,
+    PARAM_PREFIX,
+    SCORE,
+    TOTAL_CLAIMED,
+    TOTAL_SCORE,
+    UNIT_CODE,
+    UNIT_NAME,
+    YEAR,
+    CellInfo,
+    Submission,
+    split_row_name,
+)
+from dtscore.values import nfc
+
+NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: an old .xls or an encrypted .xlsx
+ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+
+FORMULA_MODE_NAME = "formula_mode"  # optional name a template may carry: "udf" | "native"
+ADDIN_CONFIG_SHEET = "xlwings.conf"  # present in UDF-mode templates (the classic add-in's settings)
+
+# 'Chấm điểm'!$H$12  or  Thong_tin!B2
+_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Za-z]{1,3})\$?(\d+)$")
+_ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
+
+
+def read_workbook(path) -> Submission:
+    """The submission in the workbook at `path`. Raises WorkbookError for a file that is not a
+    readable .xlsx built from a dtscore template."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise WorkbookError("đây là một thư mục, không phải tệp Excel") from None
+    except FileNotFoundError:
+        raise WorkbookError("không tìm thấy tệp") from None
+    except OSError as exc:
+        raise WorkbookError(f"không mở được tệp ({exc.strerror})") from None
+    _check_container(data, path)
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            book = _Package(archive)
+            return _submission(book, path, hashlib.sha256(data).hexdigest())
+    except zipfile.BadZipFile:
+        raise WorkbookError("tệp .xlsx bị hỏng hoặc chưa tải về hết (cấu trúc nén không đọc được)") from None
+    except (zlib.error, EOFError, KeyError) as exc:
+        raise WorkbookError(f"tệp .xlsx bị hỏng hoặc chưa tải về hết ({type(exc).__name__})") from None
+    except ET.ParseError:
+        raise WorkbookError("tệp .xlsx bị hỏng: nội dung XML bên trong không hợp lệ") from None
+
+
+def _check_container(data: bytes, path: Path):
+    """The reasons a file is not an .xlsx at all, each in the words an official understands."""
+    if not data:
+        raise WorkbookError("tệp rỗng (0 byte) — có lẽ tệp đính kèm bị lỗi khi gửi; đề nghị đơn vị gửi lại")
+    if data.startswith(OLE_MAGIC):
+        if ENCRYPTED_STREAM in data:
+            raise WorkbookError("tệp được đặt mật khẩu mở — đề nghị đơn vị gỡ mật khẩu (File › Info › Protect Workbook) rồi gửi lại")
+        raise WorkbookError("tệp Excel 97-2003 (.xls) — mở bằng Excel và lưu lại dạng .xlsx (Excel Workbook) từ biểu mẫu gốc")
+    if not data.startswith(b"PK"):
+        if data.lstrip()[:1] == b"<":
+            raise WorkbookError("tệp là HTML/XML chứ không phải bảng tính .xlsx (có thể là trang web lưu nhầm)")
+        raise WorkbookError("tệp không phải bảng tính Excel .xlsx")
+    if b"mimetypeapplication/vnd.oasis.opendocument" in data[:200]:
+        raise WorkbookError("tệp OpenDocument (.ods) — trong LibreOffice chọn Lưu thành › Excel 2007-365 (.xlsx)")
+
+
+class _Package:
+    """The parts of an .xlsx the reader needs, parsed on demand."""
+
+    def __init__(self, archive: zipfile.ZipFile):
+        self.archive = archive
+        names = set(archive.namelist())
+        if "xl/workbook.bin" in names:
+            raise WorkbookError("tệp Excel nhị phân (.xlsb) — lưu lại dạng .xlsx (Excel Workbook)")
+        self.workbook_part = self._main_part(names)
+        root = self._xml(self.workbook_part)
+        rels = self._rels(self.workbook_part)
+        pr = root.find(f"{NS}workbookPr")
+        self.date1904 = pr is not None and pr.get("date1904") in ("1", "true")
+        self.sheets = []  # (name, part path)
+        for sheet in root.iter(f"{NS}sheet"):
+            target = rels.get(sheet.get(f"{REL_NS}id"))
+            self.sheets.append((nfc(sheet.get("name", "")), target))
+        self.defined = {}  # workbook-scoped name → reference text
+        for dn in root.iter(f"{NS}definedName"):
+            name = dn.get("name", "")
+            if dn.get("localSheetId") is not None or name.startswith("_xlnm."):
+                continue
+            self.defined[name] = (dn.text or "").strip()
+        self.shared_part = next((t for t in rels.values() if t and t.endswith("sharedStrings.xml")), None)
+        self.styles_part = next((t for t in rels.values() if t and t.endswith("styles.xml")), None)
+        self._strings = None
+        self._formats = None
+
+    def _main_part(self, names) -> str:
+        if "[Content_Types].xml" not in names and "xl/workbook.xml" not in names:
+            raise WorkbookError("tệp nén ZIP nhưng không phải bảng tính Excel .xlsx")
+        try:
+            root = self._xml("_rels/.rels")
+            for rel in root.iter(f"{PKG_REL_NS}Relationship"):
+                if rel.get("Type", "").endswith("/officeDocument"):
+                    return rel.get("Target").lstrip("/")
+        except KeyError:
+            pass
+        if "xl/workbook.xml" in names:
+            return "xl/workbook.xml"
+        raise WorkbookError("tệp nén ZIP nhưng không phải bảng tính Excel .xlsx")
+
+    def _xml(self, part):
+        with self.archive.open(part) as fh:
+            return ET.parse(fh).getroot()
+
+    def _rels(self, part) -> dict:
+        folder, base = posixpath.split(part)
+        rels_part = posixpath.join(folder, "_rels", base + ".rels")
+        try:
+            root = self._xml(rels_part)
+        except KeyError:
+            return {}
+        out = {}
+        for rel in root.iter(f"{PKG_REL_NS}Relationship"):
+            target = rel.get("Target", "")
+            out[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+        return out
+
+    @property
+    def strings(self) -> list:
+        if self._strings is None:
+            self._strings = []
+            if self.shared_part:
+                for si in self._xml(self.shared_part).iter(f"{NS}si"):
+                    self._strings.append(_text_of(si))
+        return self._strings
+
+    @property
+    def formats(self) -> list:
+        """Number format code of each cell style index (cellXfs order)."""
+        if self._formats is None:
+            self._formats = []
+            if self.styles_part:
+                root = self._xml(self.styles_part)
+                custom = {int(f.get("numFmtId")): f.get("formatCode", "") for f in root.iter(f"{NS}numFmt")}
+                xfs = root.find(f"{NS}cellXfs")
+                for xf in xfs.iter(f"{NS}xf") if xfs is not None else ():
+                    fid = int(xf.get("numFmtId", 0))
+                    self._formats.append(custom.get(fid) or BUILTIN_FORMATS.get(fid, "General"))
+        return self._formats
+
+    def read_cells(self, part, wanted: set) -> dict:
+        """{coord: CellInfo fields} for the wanted coordinates of one sheet part, streaming."""
+        found, masters = {}, {}
+        remaining = set(wanted)
+        with self.archive.open(part) as fh:
+            for _, elem in ET.iterparse(fh, events=("end",)):
+                if elem.tag != f"{NS}c":
+                    if elem.tag == f"{NS}row" or elem.tag == f"{NS}sheetData":
+                        elem.clear()
+                    continue
+                coord = elem.get("r")
+                f = elem.find(f"{NS}f")
+                formula = None
+                if f is not None:
+                    formula = self._formula(f, coord, masters)
+                if coord in remaining:
+                    found[coord] = self._cell(elem, formula)
+                    remaining.discard(coord)
+                    if not remaining:
+                        break
+        return found
+
+    @staticmethod
+    def _formula(f, coord, masters):
+        text = f.text
+        if f.get("t") == "shared":
+            si = f.get("si")
+            if text:
+                masters[si] = ("=" + text, coord)
+            elif si in masters:
+                master, origin = masters[si]
+                try:
+                    return Translator(master, origin=origin).translate_formula(coord)
+                except Exception:  # an unusual formula the translator cannot shift: show the master's
+                    return master
+        return "=" + text if text else None
+
+    def _cell(self, c, formula):
+        kind = c.get("t", "n")
+        style = int(c.get("s", 0))
+        number_format = self.formats[style] if style < len(self.formats) else "General"
+        v = c.find(f"{NS}v")
+        raw = v.text if v is not None else None
+        if kind == "inlineStr":
+            is_ = c.find(f"{NS}is")
+            return formula, (_text_of(is_) if is_ is not None else None), "s", number_format
+        if raw is None:
+            return formula, None, "n", number_format
+        if kind == "s":
+            return formula, self.strings[int(raw)], "s", number_format
+        if kind == "str":
+            return formula, _unescape(raw), "s", number_format
+        if kind == "b":
+            return formula, raw.strip() in ("1", "true"), "b", number_format
+        if kind == "e":
+            return formula, raw, "e", number_format
+        if kind == "d":
+            try:
+                return formula, datetime.fromisoformat(raw), "d", number_format
+            except ValueError:
+                return formula, raw, "s", number_format
+        number = float(raw)
+        if is_date_format(number_format):
+            try:
+                return formula, _from_serial(number, self.date1904), "d", number_format
+            except (OverflowError, ValueError):
+                pass
+        if number.is_integer() and "e" not in raw.lower() and "." not in raw:
+            number = int(raw)
+        return formula, number, "n", number_format
+
+
+def _from_serial(serial: float, date1904: bool) -> datetime:
+    if date1904:
+        return datetime(1904, 1, 1) + timedelta(days=serial)
+    if serial < 61:  # Excel's fictitious 29/02/1900
+        serial += 1
+    return datetime(1899, 12, 30) + timedelta(days=serial)
+
+
+def _text_of(elem) -> str:
+    # Rich text runs are concatenated; phonetic guides (rPh) are not part of the value.
+    parts = []
+    for child in elem:
+        if child.tag == f"{NS}t":
+            parts.append(child.text or "")
+        elif child.tag == f"{NS}r":
+            parts.extend(t.text or "" for t in child.iter(f"{NS}t"))
+    return _unescape("".join(parts))
+
+
+def _unescape(text: str) -> str:
+    return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
+
+
+def _resolve(reference: str):
+    """(sheet, coord) of a single-cell reference, or None for #REF!, ranges and constants."""
+    match = _REF.match(reference.lstrip("="))
+    if not match:
+        return None
+    sheet = (match.group(1) or "").replace("''", "'") or match.group(2)
+    return nfc(sheet), f"{match.group(3).upper()}{match.group(4)}"
+
+
+def _submission(book: _Package, path: Path, sha256: str) -> Submission:
+    ours = [n for n in book.defined if n in HEADER_NAMES or split_row_name(n)[0]]
+    if CRITERIA_SET not in book.defined or not ours:
+        raise WorkbookError(
+            "không phải biểu mẫu chấm điểm của dtscore: không có tên vùng criteria_set, unit_code, …_score "
+            "(hãy điền vào biểu mẫu do Sở TTTT phát hành)"
+        )
+    sheet_parts = dict(book.sheets)
+    located, broken = {}, []
+    missing_sheets = {}
+    for name, reference in book.defined.items():
+        where = _resolve(reference)
+        if where is None:
+            broken.append(name)
+            continue
+        sheet, coord = where
+        if sheet not in sheet_parts:
+            missing_sheets.setdefault(sheet, []).append(name)
+            continue
+        located[name] = (sheet, coord)
+    if missing_sheets:
+        sheet, names = next(iter(missing_sheets.items()))
+        present = ", ".join(f"“{s}”" for s, _ in book.sheets)
+        raise WorkbookError(
+            f"không có trang tính “{sheet}” mà các tên vùng {', '.join(names[:3])}{'…' if len(names) > 3 else ''} "
+            f"trỏ tới — trang tính đã bị đổi tên hoặc xóa (hiện có: {present}); hãy đặt lại tên cũ hoặc dùng biểu mẫu gốc"
+        )
+    if CRITERIA_SET in broken:
+        raise WorkbookError("tên vùng criteria_set không còn trỏ tới ô nào (#REF!) — trang “Thông tin” đã bị sửa; hãy dùng biểu mẫu gốc")
+
+    by_sheet = {}
+    for name, (sheet, coord) in located.items():
+        by_sheet.setdefault(sheet, set()).add(coord)
+    cells_at = {}
+    for sheet, coords in by_sheet.items():
+        part = sheet_parts[sheet]
+        if part is None:
+            raise WorkbookError(f"trang tính “{sheet}” bị hỏng (không tìm thấy nội dung)")
+        found = book.read_cells(part, coords)
+        for coord in coords:
+            cells_at[(sheet, coord)] = found.get(coord, (None, None, "n", "General"))
+    cells = {}
+    for name, (sheet, coord) in located.items():
+        formula, value, data_type, number_format = cells_at[(sheet, coord)]
+        if isinstance(value, str):
+            value = nfc(value) if value.strip() else None
+        cells[name] = CellInfo(sheet, coord, value, formula, number_format, data_type)
+    return submission_from_cells(cells, file=str(path), sha256=sha256, sheets=[n for n, _ in book.sheets],
+                                 unresolved=broken)
+
+
+def submission_from_cells(cells: dict, *, file="", sha256="", sheets=(), unresolved=(), formulas_read=True) -> Submission:
+    """A Submission from {defined name: CellInfo}: shared by the file reader and the Excel button,
+    which gets the same cells through xlwings."""
+    def text(name):
+        info = cells.get(name)
+        if info is None or info.value is None:
+            return ""
+        value = info.value
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        return nfc(value)
+
+    year = cells[YEAR].value if YEAR in cells else None
+    if isinstance(year, float) and year.is_integer():
+        year = int(year)
+    # Criterion keys: every row carries KEY_score and KEY_claimed; inputs are KEY_<input>.
+    keys = {split_row_name(n)[0] for n in cells if split_row_name(n)[1] in (SCORE, CLAIMED)}
+    by_length = sorted(keys, key=len, reverse=True)
+    inputs, claimed, evidence, notes, parameters, stray = {}, {}, {}, {}, {}, []
+    for name in sorted(cells, key=lambda n: (_row(cells[n].coord), cells[n].coord)):
+        value = cells[name].value
+        if name in HEADER_NAMES or name in (TOTAL_CLAIMED, TOTAL_SCORE, FORMULA_MODE_NAME):
+            continue
+        if name.startswith(PARAM_PREFIX):
+            parameters[name[len(PARAM_PREFIX):]] = value
+            continue
+        key, suffix = split_row_name(name)
+        if key in keys:
+            if suffix == CLAIMED:
+                claimed[key] = value
+            elif suffix == EVIDENCE:
+                evidence[key] = value
+            elif suffix == NOTE:
+                notes[key] = value
+            continue
+        key = next((k for k in by_length if name.startswith(k + "_")), None)
+        if key is None:
+            stray.append(name)
+            continue
+        inputs.setdefault(key, {})[name[len(key) + 1:]] = value
+    return Submission(
+        criteria_set=text(CRITERIA_SET),
+        version=text(CRITERIA_VERSION),
+        fingerprint=text(CRITERIA_FINGERPRINT),
+        level=text(LEVEL),
+        year=year,
+        unit={"code": text(UNIT_CODE), "name": text(UNIT_NAME)},
+        inputs=inputs,
+        claimed=claimed,
+        evidence=evidence,
+        parameters=parameters,
+        cells=cells,
+        file=file,
+        sha256=sha256,
+        notes=notes,
+        formula_mode=_formula_mode(cells, sheets, keys),
+        sheets=tuple(sheets),
+        stray_names=tuple(stray) + tuple(unresolved),
+        formulas_read=formulas_read,
+    )
+
+
+def _formula_mode(cells, sheets, keys) -> str | None:
+    """'udf' when the computed cells call the DT_* functions, 'native' when they hold plain
+    formulas; a template may also say so in a `formula_mode` cell."""
+    declared = cells.get(FORMULA_MODE_NAME)
+    if declared is not None and str(declared.value or "").strip().lower() in ("udf", "native"):
+        return str(declared.value).strip().lower()
+    formulas = [cells[f"{k}_{SCORE}"].formula for k in keys if f"{k}_{SCORE}" in cells]
+    formulas = [f for f in formulas if f]
+    if any("DT_" in f.upper() for f in formulas):
+        return "udf"
+    if formulas:
+        return "native"
+    if ADDIN_CONFIG_SHEET in sheets:
+        return "udf"
+    return None
+
+
+def _row(coord: str) -> int:
+    return int("".join(ch for ch in coord if ch.isdigit()) or 0)
