@@ -1,0 +1,159 @@
+"""workbook.reader: one pass over the .xlsx, everything through the workbook-scoped defined names,
+and a one-line Vietnamese WorkbookError for every kind of file that is not a filled template."""
+
+import hashlib
+import zipfile
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from openpyxl.workbook.defined_name import DefinedName
+
+import validate_fixtures as vf
+from dtscore.errors import WorkbookError
+from workbook.reader import read_workbook
+
+DATA = Path(__file__).parent / "data" / "validate"
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("reader")
+    template = vf.build(folder)
+    return {"dir": folder, "template": template,
+            "clean": vf.fill(template, folder / "clean.xlsx", vf.clean_values())}
+
+
+def test_reads_every_part_of_the_contract(files):
+    sub = read_workbook(files["clean"])
+    assert (sub.criteria_set, sub.version, sub.level, sub.year) == ("soctrang-2023", "2023.1", "huyen", 2023)
+    assert sub.unit == {"code": "H01", "name": "Huyện Châu Thành"}
+    assert sub.formula_mode == "native"
+    assert sub.keys == list(vf.HUYEN_SCORES)
+    assert sub.inputs["H04"] == {"ratio": 0.757}
+    assert sub.inputs["H01"]["plan_issued"] == datetime(2023, 3, 20)
+    assert sub.inputs["H06"] == {"late_monthly": 1, "late_quarterly": 0, "late_semiannual": 0, "late_annual": 0}
+    assert sub.inputs["H03"]["option"] == "Đạt chuẩn theo vị trí việc làm"
+    assert sub.claimed["H04"] == 9.46 and sub.evidence["H04"] == "Văn bản số 04/UBND ngày 01/12/2023"
+    assert set(sub.parameters) == {"plan_due", "report_due", "team_plan_due", "team_report_due"}
+    assert sub.parameters["plan_due"] == datetime(2023, 3, 31)
+    assert sub.sha256 == hashlib.sha256(files["clean"].read_bytes()).hexdigest()
+
+
+def test_cells_carry_formula_format_and_where_they_are(files):
+    sub = read_workbook(files["clean"])
+    wb = load_workbook(files["clean"])  # the independent view of the same cells
+    for name in ("H04_ratio", "H04_score", "H01_plan_issued", "total_score"):
+        ws, coord = vf.destination(wb, name)
+        info = sub.cells[name]
+        assert (info.sheet, info.coord) == (ws.title, coord)
+        assert info.ref == f"'{ws.title}'!{coord}"
+        assert info.number_format == ws[coord].number_format
+        expected_formula = ws[coord].value if ws[coord].data_type == "f" else None
+        assert info.formula == expected_formula
+    assert sub.cells["H01_plan_issued"].data_type == "d"
+    assert sub.cells["H04_score"].value is None  # openpyxl saved no cached result
+
+
+def test_follows_the_names_not_the_positions(files):
+    # the H04 ratio moved to another cell (and the name with it): the reader follows the name
+    wb = load_workbook(files["clean"])
+    ws, coord = vf.destination(wb, "H04_ratio")
+    ws["Z40"] = 0.5
+    ws[coord] = 0.99
+    wb.defined_names["H04_ratio"] = DefinedName("H04_ratio", attr_text=f"'{ws.title}'!$Z$40")
+    path = files["dir"] / "moved.xlsx"
+    wb.save(path)
+    sub = read_workbook(path)
+    assert sub.inputs["H04"] == {"ratio": 0.5}
+    assert sub.cells["H04_ratio"].coord == "Z40"
+
+
+def test_reads_cached_values_and_expands_shared_formulas(files):
+    # Excel stores a filled-down formula once ("shared") and an empty <f> in the cells below it
+    wb = load_workbook(files["clean"])
+    ws, h09 = vf.destination(wb, "H09_score")
+    _, h10 = vf.destination(wb, "H10_score")
+    assert int(h10[1:]) == int(h09[1:]) + 1
+    row = int(h09[1:])
+    edits = {
+        h09: f'<c r="{h09}"><f t="shared" ref="{h09}:{h10}" si="0">ROUND(6*MIN(1,F{row}),2)</f><v>4.8</v></c>',
+        h10: f'<c r="{h10}"><f t="shared" si="0"/><v>6</v></c>',
+    }
+    path = vf.rewrite_cells(files["clean"], files["dir"] / "shared.xlsx", ws.title, edits)
+    sub = read_workbook(path)
+    assert sub.cells["H09_score"].formula == f"=ROUND(6*MIN(1,F{row}),2)"
+    assert sub.cells["H10_score"].formula == f"=ROUND(6*MIN(1,F{row + 1}),2)"
+    assert (sub.cells["H09_score"].value, sub.cells["H10_score"].value) == (4.8, 6)
+
+
+def test_error_values_and_strings(files):
+    wb = load_workbook(files["clean"])
+    ws, coord = vf.destination(wb, "H09_score")
+    _, note = vf.destination(wb, "H09_note")
+    edits = {coord: f'<c r="{coord}" t="e"><f>DT_RATIO(F1,1,6)</f><v>#NAME?</v></c>',
+             note: f'<c r="{note}" t="inlineStr"><is><r><t>Đã </t></r><r><t>kiểm tra</t></r></is></c>'}
+    sub = read_workbook(vf.rewrite_cells(files["clean"], files["dir"] / "errors.xlsx", ws.title, edits))
+    assert sub.cells["H09_score"].value == "#NAME?" and sub.cells["H09_score"].is_error
+    assert sub.notes["H09"] == "Đã kiểm tra"
+
+
+# -- files that are not a filled template -------------------------------------------------------
+
+
+def _error(path) -> str:
+    with pytest.raises(WorkbookError) as info:
+        read_workbook(path)
+    message = str(info.value)
+    assert "\n" not in message and "Traceback" not in message
+    return message
+
+
+def test_empty_file(tmp_path):
+    (tmp_path / "rong.xlsx").write_bytes(b"")
+    assert "rỗng" in _error(tmp_path / "rong.xlsx")
+
+
+def test_not_a_zip(tmp_path):
+    (tmp_path / "notes.xlsx").write_text("Báo cáo chuyển đổi số năm 2023\n", encoding="utf-8")
+    assert "không phải bảng tính Excel" in _error(tmp_path / "notes.xlsx")
+
+
+def test_truncated_download(files, tmp_path):
+    data = files["clean"].read_bytes()
+    (tmp_path / "cut.xlsx").write_bytes(data[: len(data) // 2])
+    assert "chưa tải về hết" in _error(tmp_path / "cut.xlsx")
+
+
+def test_password_protected_file():
+    # tests/data/validate/password-protected.xlsx: a clean filled template encrypted with the
+    # password "matkhau" (msoffcrypto-tool 6.1, the ECMA-376 agile encryption Excel uses)
+    assert "mật khẩu" in _error(DATA / "password-protected.xlsx")
+
+
+def test_foreign_workbook(tmp_path):
+    wb = Workbook()
+    wb.active["A1"] = "Bảng kê"
+    wb.defined_names["Print_Area"] = DefinedName("Print_Area", attr_text="Sheet!$A$1")
+    wb.save(tmp_path / "other.xlsx")
+    assert "không phải biểu mẫu" in _error(tmp_path / "other.xlsx")
+
+
+def test_a_zip_that_is_not_a_workbook(tmp_path):
+    with zipfile.ZipFile(tmp_path / "photos.xlsx", "w") as z:
+        z.writestr("anh.txt", "x")
+    assert "không phải bảng tính Excel" in _error(tmp_path / "photos.xlsx")
+
+
+def test_renamed_sheet_names_the_sheet(files, tmp_path):
+    wb = load_workbook(files["clean"])
+    wb["Chấm điểm"].title = "Sheet1"  # openpyxl, like some tools, leaves the names pointing at the old title
+    wb.save(tmp_path / "renamed.xlsx")
+    message = _error(tmp_path / "renamed.xlsx")
+    assert "“Chấm điểm”" in message and "đổi tên" in message and "Sheet1" in message
+
+
+def test_missing_file_and_folder(tmp_path):
+    assert "không tìm thấy" in _error(tmp_path / "khong-co.xlsx")
+    assert "thư mục" in _error(tmp_path)
