@@ -4,6 +4,7 @@ process (starting soffice costs seconds; each further file costs a fraction of o
     from workbook.libreoffice import convert
     outputs = convert(paths, out_dir, "xlsx")   # recalculated copies, same stems, in out_dir
     pdfs = convert(paths, out_dir, "pdf")
+    csvs = sheet_to_csv(paths, out_dir, 3, "Chấm điểm")  # one sheet's values, fastest to read back
 
 Each call uses a throw-away user profile (-env:UserInstallation) so parallel runs never share or
 lock one, and that profile turns on recalculation on load for Excel and ODF files
@@ -11,6 +12,7 @@ lock one, and that profile turns on recalculation on load for Excel and ODF file
 1, keeps the values a file has cached and only computes formulas that have none).
 """
 
+import csv
 import shutil
 import subprocess
 import tempfile
@@ -36,7 +38,7 @@ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">
 FILTERS = {
     "xlsx": "xlsx:Calc MS Excel 2007 XML",
     "pdf": "pdf:calc_pdf_Export",
-    "csv": "csv:Text - txt - csv (StarCalc):44,34,76,1",
+    "csv": "csv:Text - txt - csv (StarCalc):44,34,76,1",  # the first sheet; see sheet_to_csv
     "ods": "ods",
 }
 
@@ -67,6 +69,31 @@ def convert(paths, out_dir, fmt: str = "xlsx", *, recalc: bool = True, timeout: 
     """Convert every file in `paths` to `fmt` into `out_dir` with one soffice process; returns the
     output paths in input order. With recalc, every formula is recomputed on load, cached values or
     not. Raises LibreOfficeError when soffice is missing, fails, or an output is missing."""
+    extension = fmt.split(":", 1)[0]
+    return _run(paths, out_dir, FILTERS.get(fmt, fmt), lambda p: f"{p.stem}.{extension}", extension, recalc, timeout)
+
+
+def sheet_to_csv(paths, out_dir, sheet_number: int, sheet_name: str, *, recalc: bool = True,
+                 timeout: float = 600) -> list:
+    """One sheet of every workbook as UTF-8 CSV (values, not as shown: full precision; en-US
+    number format whatever the machine's locale), one soffice process; the cheapest way to read back what LibreOffice computed. sheet_number counts from 1.
+    Returns the CSV paths in input order (LibreOffice names them <stem>-<sheet name>.csv)."""
+    target = f"csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,false,false,false,{int(sheet_number)}"
+    return _run(paths, out_dir, target, lambda p: f"{p.stem}-{sheet_name}.csv", "csv", recalc, timeout)
+
+
+def read_csv_grid(path) -> dict:
+    """{(row, column): text} of a CSV export, both counted from 1 as in the sheet; blanks left out."""
+    grid = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        for r, row in enumerate(csv.reader(fh), 1):
+            for c, value in enumerate(row, 1):
+                if value != "":
+                    grid[r, c] = value
+    return grid
+
+
+def _run(paths, out_dir, target, output_name, extension, recalc, timeout) -> list:
     paths = [Path(p).resolve() for p in paths]
     out_dir = Path(out_dir).resolve()
     if not paths:
@@ -74,15 +101,13 @@ def convert(paths, out_dir, fmt: str = "xlsx", *, recalc: bool = True, timeout: 
     exe = soffice_path()
     if exe is None:
         raise LibreOfficeError("không tìm thấy LibreOffice (soffice): cài gói libreoffice-calc")
-    extension = fmt.split(":", 1)[0]
-    target = FILTERS.get(fmt, fmt)
     stems = [p.stem for p in paths]
     if len(set(stems)) != len(stems):
         raise LibreOfficeError("các tệp cần chuyển đổi phải có tên khác nhau (kết quả cùng một thư mục)")
     if any(p.parent == out_dir and p.suffix.lower() == "." + extension for p in paths):
         raise LibreOfficeError("thư mục kết quả phải khác thư mục chứa tệp gốc (không ghi đè tệp gốc)")
     out_dir.mkdir(parents=True, exist_ok=True)
-    outputs = [out_dir / f"{p.stem}.{extension}" for p in paths]
+    outputs = [out_dir / output_name(p) for p in paths]
     for out in outputs:
         out.unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="dtscore-lo-") as profile:

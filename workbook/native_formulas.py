@@ -85,40 +85,61 @@ def late_months(max_points, dues, dones, decimals, mode="started", max_deduction
 
 
 def _ratio_based(score_of, inputs, decimals, na_when_empty) -> str:
-    """A score from a ratio cell, or from numerator/denominator counts (zero denominator → KAD/0)."""
+    """A score from a ratio cell, or from numerator/denominator counts (zero denominator → KAD/0).
+
+    score_of(ratio, numerator, denominator) gives the unrounded score; for counts, ratio is n/d
+    (used only in comparisons: a correctly rounded n/d equals a typed target exactly when the real
+    numbers are equal) and the arithmetic can use n and d in the engine's order."""
     if "ratio" in inputs:
         r = inputs["ratio"]
-        return f"IF({is_ratio(r)},{rounded(score_of(r), decimals)},0)"
+        return f"IF({is_ratio(r)},{rounded(score_of(r, None, None), decimals)},0)"
     n, d = inputs["numerator"], inputs["denominator"]
     empty = text(NA_TEXT) if na_when_empty else "0"
     return (
         f"IF(AND({is_count(n)},{is_count(d)}),IF({n}>{d},0,IF({d}=0,{empty},"
-        f"{rounded(score_of(f'{n}/{d}'), decimals)})),0)"
+        f"{rounded(score_of(f'{n}/{d}', n, d), decimals)})),0)"
     )
 
 
 def ratio_target(max_points, target, inputs, decimals, na_when_empty=False) -> str:
-    """max × min(1, ratio/target)."""
+    """ratio ≥ target → max, else max × ratio ÷ target (multiplied before the one division, as the
+    engine does, so an exact half stays exact for ROUND)."""
     m, t = num(max_points), Decimal(str(target))
 
-    def score(r):
-        return f"{m}*MIN(1,{r})" if t == 1 else f"{m}*MIN(1,({r})/{num(t)})"
+    def score(r, n, d):
+        if n is None:
+            below = f"{m}*{r}" if t == 1 else f"{m}*{r}/{num(t)}"
+        else:
+            below = f"{m}*{n}/{d}" if t == 1 else f"{m}*{n}/({d}*{num(t)})"
+        return f"IF({r}>={num(t)},{m},{below})"
 
     return _ratio_based(score, inputs, decimals, na_when_empty)
 
 
 def threshold_gate(max_points, threshold, inputs, decimals, na_when_empty=False) -> str:
     """ratio ≥ threshold → max, else 0."""
-    return _ratio_based(lambda r: f"IF({r}>={num(threshold)},{num(max_points)},0)", inputs, decimals, na_when_empty)
+    return _ratio_based(lambda r, n, d: f"IF({r}>={num(threshold)},{num(max_points)},0)", inputs, decimals,
+                        na_when_empty)
 
 
-def gated_ratio(max_points, floor, factor, inputs, decimals, na_when_empty=False) -> str:
-    """100% → max; floor ≤ ratio < 100% → ratio × max × factor; below the floor → 0."""
+def gated_ratio(max_points, floor, factor, inputs, decimals, na_when_empty=False, floor_inclusive=True) -> str:
+    """100% → max; floor ≤ ratio < 100% → max × factor × ratio; below the floor (or on it, when the
+    floor is exclusive) → 0."""
     m = num(max_points)
     scale = "" if Decimal(str(factor)) == 1 else f"*{num(factor)}"
-    return _ratio_based(
-        lambda r: f"IF({r}>=1,{m},IF({r}<{num(floor)},0,({r})*{m}{scale}))", inputs, decimals, na_when_empty
-    )
+
+    def score(r, n, d):
+        below = f"{r}<{num(floor)}" if floor_inclusive else f"{r}<={num(floor)}"
+        share = r if n is None else f"{n}/{d}"
+        return f"IF({r}>=1,{m},IF({below},0,{m}{scale}*{share}))"
+
+    return _ratio_based(score, inputs, decimals, na_when_empty)
+
+
+def assessed(points, max_points, decimals) -> str:
+    """Points an assessor gives, taken as they are when 0 ≤ points ≤ max (else an input error → 0)."""
+    valid = f"IF(ISNUMBER({points}),AND({points}>=0,{points}<={num(max_points)}),FALSE)"
+    return f"IF({valid},{rounded(points, decimals)},0)"
 
 
 def late_entries(max_points, counts: dict, deductions: dict, decimals) -> str:
@@ -150,11 +171,13 @@ def count_steps(count, steps, otherwise, decimals) -> str:
 
 
 def bands(value, edges, min_inclusive, is_ratio_input, decimals) -> str:
-    """Points of the first band (highest first) whose lower edge the value reaches."""
-    op = ">=" if min_inclusive else ">"
+    """Points of the first band (highest first) whose lower edge the value reaches; edges are
+    (min, points) or (min, points, inclusive) where inclusive None means min_inclusive."""
     expr = "0"
-    for low, points in reversed(edges):
-        expr = f"IF({value}{op}{num(low)},{num(points)},{expr})"
+    for edge in reversed(edges):
+        low, points = edge[0], edge[1]
+        inclusive = min_inclusive if len(edge) < 3 or edge[2] is None else edge[2]
+        expr = f"IF({value}{'>=' if inclusive else '>'}{num(low)},{num(points)},{expr})"
     valid = is_ratio(value) if is_ratio_input else is_nonnegative(value)
     return f"IF({valid},{rounded(expr, decimals)},0)"
 
@@ -214,7 +237,8 @@ def leaf_formula(crit, inputs: dict, dues: dict, options, decimals: int, na_flag
     elif kind == "threshold_gate":
         body = threshold_gate(m, rule["threshold"], inputs, decimals, na_ok)
     elif kind == "gated_ratio":
-        body = gated_ratio(m, rule["floor"], rule.get("factor", 1), inputs, decimals, na_ok)
+        body = gated_ratio(m, rule["floor"], rule.get("factor", 1), inputs, decimals, na_ok,
+                           rule.get("floor_inclusive", True))
     elif kind == "late_entries":
         deductions = {**LATE_ENTRY_DEDUCTIONS, **{k: Decimal(str(v)) for k, v in (rule.get("deductions") or {}).items()}}
         body = late_entries(m, inputs, deductions, decimals)
@@ -228,10 +252,12 @@ def leaf_formula(crit, inputs: dict, dues: dict, options, decimals: int, na_flag
     elif kind == "bands":
         is_ratio_input = rule.get("input") == "ratio"
         value = inputs["ratio" if is_ratio_input else "value"]
-        edges = [(b["min"], b["points"]) for b in rule["bands"]]
+        edges = [(b["min"], b["points"], b.get("inclusive")) for b in rule["bands"]]
         body = bands(value, edges, rule.get("min_inclusive", True), is_ratio_input, decimals)
     elif kind == "minmax":
         body = pending(inputs["value"])
+    elif kind == "assessed":
+        body = assessed(inputs["points"], m, decimals)
     else:  # a new rule kind must get its formula here before templates can use it
         raise NotImplementedError(f"no native formula for rule kind {kind!r}")
     return not_applicable_guard(list(na_flags), body)

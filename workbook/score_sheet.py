@@ -166,6 +166,8 @@ def write_score_sheet(ws, ctx: Context, dv: Validations):
             score_cell.value = "=" + nf.group(crit.max_points, [c.abs(L.SCORE) for c in children], decimals, own)
             claims = ",".join(c.abs(L.CLAIMED) for c in children)
             claimed_cell.value = f'=IF(COUNT({claims})=0,"",SUM({claims}))'
+            if own:  # a group marked not applicable drops its parts' self-scores, as the engine does
+                claimed_cell.value = f'=IF({own},"",{claimed_cell.value[1:]})'
             _style(claimed_cell, S.BOLD, S.GROUP_FILL, S.TOP_CENTER, score_fmt)
             applicable = nf.applicable_max(
                 crit.max_points, block.abs(L.SCORE), sum(c.max_points for c in crit.children),
@@ -357,16 +359,23 @@ def _write_totals(ws, ctx, top_blocks, row, name) -> int:
     ws[f"I{scaled}"] = f'=IF(D{app}>0,ROUND(I{total}/D{app}*100,{decimals}),"{nf.NA_TEXT}")'
     last = scaled
     if level.index:
+        # Σ value × weight over the applicable components, brought back to the full scale:
+        # achieved ÷ Σ applicable weights × Σ weights ÷ weights_total (dtscore.scoring._index)
         spec = level.index
         weights = {c.key: (c.weight if c.weight is not None else c.max_points) for c in level.criteria}
-        parts = "+".join(
+        achieved = "+".join(
             f"IF({b.abs(L.APPLICABLE)}>0,N({b.abs(L.SCORE)})/{b.abs(L.APPLICABLE)}*{nf.num(weights[b.crit.key])},0)"
             for b in top_blocks
         )
+        applicable_weights = "+".join(
+            f"IF({b.abs(L.APPLICABLE)}>0,{nf.num(weights[b.crit.key])},0)" for b in top_blocks
+        )
+        every = sum(weights.values())
         last = scaled + 1
         label_row(last, "Chỉ số (tổng có trọng số của tỉ lệ điểm từng trụ cột)", bold=False)
         digits = int(spec.get("digits", 4))
-        ws[f"I{last}"] = f"=ROUND(({parts})/{nf.num(spec.get('weights_total', 1))},{digits})"
+        ws[f"I{last}"] = (f'=IF(({applicable_weights})>0,ROUND(({achieved})/({applicable_weights})'
+                          f'*{nf.num(every)}/{nf.num(spec.get("weights_total", 1))},{digits}),"{nf.NA_TEXT}")')
         ws[f"I{last}"].number_format = "0." + "0" * digits if digits else "0"
     return last
 
