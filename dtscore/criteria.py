@@ -13,12 +13,12 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from .errors import CriteriaError, DtscoreError
 from .rules import RULE_KINDS, InputSpec
+from .rules.counts import LATE_ENTRY_DEDUCTIONS
 from .rules.lateness import MODES
 from .values import nfc
+from .yamlio import YamlReadError, read_yaml
 
 BUILTIN_DIR = Path(__file__).parent / "criteria"
 
@@ -131,34 +131,11 @@ class CriteriaSet:
 # -- loading -----------------------------------------------------------------------------------
 
 
-class _StrictLoader(yaml.SafeLoader):
-    """A YAML loader that refuses duplicate mapping keys (a silent overwrite hides a typo)."""
-
-
-def _construct_mapping(loader, node, deep=False):
-    seen = set()
-    for key_node, _ in node.value:
-        key = loader.construct_object(key_node, deep=deep)
-        if key in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"khóa “{key}” bị lặp (dòng {key_node.start_mark.line + 1})", key_node.start_mark
-            )
-        seen.add(key)
-    return loader.construct_mapping_base(node, deep)
-
-
-_StrictLoader.construct_mapping_base = yaml.SafeLoader.construct_mapping
-_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
 def _read_yaml(path: Path) -> dict:
     try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=_StrictLoader)  # noqa: S506 — a SafeLoader subclass
-    except OSError as exc:
-        raise CriteriaError(path, None, f"không đọc được tệp ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise CriteriaError(path, None, f"YAML không hợp lệ: {exc}") from None
+        data = read_yaml(path)
+    except YamlReadError as exc:
+        raise CriteriaError(path, None, str(exc)) from None
     if not isinstance(data, dict):
         raise CriteriaError(path, None, "tệp phải là một bảng (mapping) các khóa")
     return data
@@ -263,14 +240,30 @@ def _check_rule(path, key, rule, max_points, parameters):
     for name in ("target", "threshold", "floor"):
         if name in rule and not 0 < _num(path, f"{key}.rule.{name}", rule[name], name) <= 1:
             raise CriteriaError(path, f"{key}.rule.{name}", f"{name} phải trong khoảng (0; 1], ví dụ 0.95 cho 95%")
+    if kind.name in ("ratio_target", "threshold_gate", "gated_ratio") and rule.get("input", "counts") != "counts":
+        raise CriteriaError(path, f"{key}.rule.input", "input chỉ nhận giá trị “counts” (tử số và mẫu số)")
+    if kind.name == "late_entries":
+        deductions = rule.get("deductions") or {}
+        unknown_counts = sorted(set(deductions) - set(LATE_ENTRY_DEDUCTIONS)) if isinstance(deductions, dict) else ["?"]
+        if unknown_counts:
+            raise CriteriaError(path, f"{key}.rule.deductions",
+                                f"chỉ có các mức {', '.join(LATE_ENTRY_DEDUCTIONS)}, không có {', '.join(unknown_counts)}")
+        for name, value in deductions.items():
+            if not 0 <= _num(path, f"{key}.rule.deductions.{name}", value, name) <= 1:
+                raise CriteriaError(path, f"{key}.rule.deductions.{name}", "mức trừ phải trong khoảng [0; 1], ví dụ 0.2 cho 20%")
     if kind.name == "late_months":
         if rule.get("mode", "started") not in MODES:
             raise CriteriaError(path, f"{key}.rule.mode", f"mode phải là {' hoặc '.join(MODES)}")
+        cap = rule.get("max_deduction")
+        if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or cap < 0):
+            raise CriteriaError(path, f"{key}.rule.max_deduction", "max_deduction phải là số nguyên ≥ 0 (số tháng trừ tối đa)")
         if not isinstance(rule["due"], dict) or not rule["due"]:
             raise CriteriaError(path, f"{key}.rule.due", "due phải nối mỗi ô ngày với một tham số hạn")
         for doc, param in rule["due"].items():
             if param not in parameters:
                 raise CriteriaError(path, f"{key}.rule.due.{doc}", f"không có tham số “{param}” trong parameters")
+            if not isinstance(parameters[param].value, date):
+                raise CriteriaError(path, f"parameters.{param}", "hạn phải là một ngày dạng yyyy-mm-dd (không đặt trong ngoặc kép)")
     if kind.name == "choice":
         codes = [o.get("code") for o in rule["options"] if isinstance(o, dict)]
         if len(codes) != len(rule["options"]) or len(set(codes)) != len(codes):
@@ -346,6 +339,10 @@ def _build(path: Path, data: dict) -> CriteriaSet:
         if name not in data:
             raise CriteriaError(path, name, "thiếu trường bắt buộc")
     parameters = {}
+    if not isinstance(data.get("parameters") or {}, dict):
+        raise CriteriaError(path, "parameters", "parameters phải là một bảng tên tham số → {value, label, …}")
+    if not isinstance(data["levels"], list):
+        raise CriteriaError(path, "levels", "levels phải là một danh sách các cấp")
     for name, raw in (data.get("parameters") or {}).items():
         _check_fields(path, f"parameters.{name}", raw, PARAMETER_FIELDS, "tham số")
         if "value" not in raw:

@@ -3,10 +3,9 @@ evidence and optional parameters. Errors name the file and the field."""
 
 from pathlib import Path
 
-import yaml
-
 from .criteria import CriteriaSet, load_set
 from .errors import DtscoreError, InputError
+from .yamlio import YamlReadError, read_yaml
 
 FIELDS = {"criteria_set", "level", "unit", "inputs", "claimed", "evidence", "parameters", "year"}
 
@@ -20,11 +19,9 @@ class UnitInput:
 def read_input_file(path) -> UnitInput:
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DtscoreError(f"{path}: không đọc được tệp ({exc.strerror})") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise DtscoreError(f"{path}: tệp YAML không hợp lệ ({exc})") from None
+        data = read_yaml(path)
+    except YamlReadError as exc:
+        raise DtscoreError(f"{path}: {exc}") from None
     if not isinstance(data, dict):
         raise DtscoreError(f"{path}: tệp phải là một bảng các khóa (criteria_set, level, unit, inputs…)")
     unknown = sorted(set(data) - FIELDS)

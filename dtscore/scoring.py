@@ -115,10 +115,11 @@ def parse_input(spec: rules.InputSpec, raw, field_name):
     return parse_number(raw, field_name)
 
 
-def _range_problems(spec, value, year, today):
-    """(severity or None for blocking-error, message) for a parsed value outside its range."""
+def _range_problems(spec, value, year, today, raw=None):
+    """(severity, message) for a parsed value outside its range ("error" blocks scoring)."""
     if spec.type == rules.RATIO and (value < 0 or value > 1):
-        if 1 < value <= 100:
+        written_as_percent = isinstance(raw, str) and raw.strip().endswith("%")
+        if 1 < value <= 100 and not written_as_percent:  # 75,7 meant as 75,7%
             shown = fmt_vn(value, 4)
             return "error", f"{shown} > 1: nhập {shown}% hoặc {fmt_vn(value / 100, 6)}"
         return "error", f"tỉ lệ {fmt_percent_vn(value)} nằm ngoài 0–100%"
@@ -143,12 +144,18 @@ def _score_leaf(cs, crit: Criterion, raw_inputs: dict, params: dict, year, today
     label = f"{crit.key}"
     values, blocked, missing = {}, False, []
     raw_inputs = dict(raw_inputs or {})
-    if crit.allow_not_applicable and _truthy(raw_inputs.pop("not_applicable", None)):
-        return NOT_APPLICABLE, None, values
+    if _truthy(raw_inputs.pop("not_applicable", None)):
+        if crit.allow_not_applicable:
+            return NOT_APPLICABLE, None, values
+        findings.append(Finding("INPUT_OUT_OF_RANGE", crit.key,
+                                f"{label}: tiêu chí này không có trường hợp “không áp dụng”; điểm được tính theo số liệu",
+                                name=f"{crit.key}_not_applicable"))
     specs = list(crit.inputs)
-    if crit.kind in ("ratio_target", "threshold_gate", "gated_ratio") and is_blank(raw_inputs.get("ratio")):
-        if not is_blank(raw_inputs.get("numerator")) or not is_blank(raw_inputs.get("denominator")):
-            specs = list(kind.inputs({"input": "counts"}))  # counts accepted in place of a ratio
+    if crit.kind in _RATIO_KINDS:  # a ratio and numerator/denominator are accepted for one another
+        if not is_blank(raw_inputs.get("ratio")):
+            specs = list(kind.inputs({}))
+        elif not is_blank(raw_inputs.get("numerator")) or not is_blank(raw_inputs.get("denominator")):
+            specs = list(kind.inputs({"input": "counts"}))
     for spec in specs:
         field_name = f"{crit.key}_{spec.name}"
         try:
@@ -163,7 +170,7 @@ def _score_leaf(cs, crit: Criterion, raw_inputs: dict, params: dict, year, today
         if value is None:
             missing.append(spec)
             continue
-        problem = _range_problems(spec, value, year, today)
+        problem = _range_problems(spec, value, year, today, raw_inputs.get(spec.name))
         if problem:
             severity, message = problem
             findings.append(Finding("INPUT_OUT_OF_RANGE", crit.key, f"{label} – {spec.label}: {message}",
@@ -196,6 +203,9 @@ def _score_leaf(cs, crit: Criterion, raw_inputs: dict, params: dict, year, today
                                 f"{label}: điểm so sánh giữa các đơn vị, được tính khi Sở TTTT tổng hợp"))
         return PENDING, None, values
     return SCORED, round_half_up(result, cs.decimals), values
+
+
+_RATIO_KINDS = ("ratio_target", "threshold_gate", "gated_ratio")
 
 
 def _truthy(value) -> bool:
@@ -303,6 +313,10 @@ def _check_claim(row: CriterionResult, decimals, findings):
     if row.claimed is None:
         return
     name = f"{row.key}_claimed"
+    if row.status == NOT_APPLICABLE and row.claimed != 0:  # its points are out of the totals
+        findings.append(Finding("CLAIM_MISMATCH", row.key,
+                                f"{row.key}: tiêu chí không áp dụng (hạ điểm chuẩn) nhưng tự chấm "
+                                f"{fmt_vn(row.claimed, decimals)} điểm", name=name))
     if row.claimed > row.max_points:
         findings.append(Finding("CLAIM_ABOVE_MAX", row.key,
                                 f"{row.key}: điểm tự chấm {fmt_vn(row.claimed)} vượt điểm chuẩn {fmt_vn(row.max_points)}", name=name))

@@ -52,15 +52,16 @@ def parse_ratio(value, field=None) -> Decimal | None:
     """
     if is_blank(value):
         return None
-    if isinstance(value, str) and nfc(value).endswith("%"):
-        number = parse_number(nfc(value)[:-1].strip(), field)
-        if number is None:
-            raise InputError(field, f"đọc được “{nfc(value)}”, cần một tỉ lệ như 75,7%")
-        return number / 100
     try:
-        return parse_number(value, field)
+        if isinstance(value, str) and nfc(value).endswith("%"):
+            number = parse_number(nfc(value)[:-1].strip(), field)
+            if number is not None:
+                return number / 100
+        else:
+            return parse_number(value, field)
     except InputError:
-        raise InputError(field, f"đọc được “{nfc(value)}”, cần một tỉ lệ như 75,7% hoặc 0,757") from None
+        pass
+    raise InputError(field, f"đọc được “{nfc(value)}”, cần một tỉ lệ như 75,7% hoặc 0,757")
 
 
 def parse_count(value, field=None) -> int | None:

@@ -4,6 +4,7 @@ import json
 
 from ..criteria import available_sets, load_set
 from ..decimals import fmt_vn
+from ..errors import DtscoreError
 
 
 def register(sub):
@@ -18,13 +19,19 @@ def register(sub):
 
 
 def run_list(args):
+    broken = 0
     for name in available_sets():
-        cs = load_set(name)
+        try:
+            cs = load_set(name)
+        except DtscoreError as exc:  # one broken file must not hide the others
+            print(f"{name}  — LỖI: {exc}")
+            broken += 1
+            continue
         levels = ", ".join(f"{lv.code} ({len(lv.leaves())} tiêu chí, {fmt_vn(lv.max_total)} điểm)" for lv in cs.levels.values())
         print(f"{cs.id}  {cs.version}  — {cs.title}")
         print(f"    cấp: {levels}")
         print(f"    nguồn: {cs.source.get('document', '')} [{cs.source.get('file', '')}]")
-    return 0
+    return 1 if broken else 0
 
 
 def criterion_dict(c) -> dict:

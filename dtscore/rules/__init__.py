@@ -111,8 +111,11 @@ def _counts_check(values, rule):
 
 
 def _ratio_score(max_points, values, rule, params):
-    ratio = _ratio_value(values)
-    return NOT_APPLICABLE if ratio is None else ratios.ratio_target(max_points, ratio, Decimal(str(rule["target"])))
+    target = Decimal(str(rule["target"]))
+    if values.get("ratio") is None:  # counts: one division, so exact halves stay exact
+        score = ratios.count_target(max_points, values["numerator"], values["denominator"], target)
+        return NOT_APPLICABLE if score is None else score
+    return ratios.ratio_target(max_points, values["ratio"], target)
 
 
 def _gate_score(max_points, values, rule, params):

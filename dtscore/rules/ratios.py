@@ -18,7 +18,21 @@ def ratio_target(max_points, ratio, target) -> Decimal:
     A target of 1 is the plain "Điểm = Tỉ lệ đạt × điểm chuẩn".
     """
     ratio, target = Decimal(ratio), Decimal(target)
-    return Decimal(max_points) * max(ZERO, min(Decimal(1), ratio / target))
+    if ratio >= target:
+        return Decimal(max_points)
+    # multiply before the one division, so that an exact half (2,675) stays exact for ROUND
+    return max(ZERO, Decimal(max_points) * ratio / target)
+
+
+def count_target(max_points, numerator, denominator, target) -> Decimal | None:
+    """ratio_target with the ratio given as numerator ÷ denominator (None when the denominator is
+    0): max × numerator ÷ (denominator × target) in one division, exact wherever the result is."""
+    if denominator == 0:
+        return None
+    numerator, reach = Decimal(numerator), Decimal(denominator) * Decimal(target)
+    if numerator >= reach:
+        return Decimal(max_points)
+    return max(ZERO, Decimal(max_points) * numerator / reach)
 
 
 def threshold_gate(max_points, ratio, threshold) -> Decimal:
