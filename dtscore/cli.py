@@ -9,7 +9,7 @@ import sys
 from . import __version__
 from .errors import DtscoreError
 
-COMMANDS = ["criteria", "score", "validate"]
+COMMANDS = ["criteria", "score", "validate", "template"]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -23,6 +23,7 @@ from dtscore.values import nfc
 
 from . import layout as L
 from . import styles as S
+from .filling import fill
 from .guide import write_guide
 from .score_sheet import Context, write_score_sheet
 from .validations import Validations
@@ -47,6 +48,22 @@ def build_template(
     wb = make_workbook(cs, level_code, unit_code=unit_code, unit_name=unit_name, year=year,
                        formulas=formulas, contact=contact)
     return save_atomic(wb, path)
+
+
+def build_units(cs, jobs, *, year=None, formulas="native", contact="", progress=None) -> list:
+    """One prefilled template per unit: jobs = [(level code, unit code, unit name, path), …].
+    Each level's workbook is built once and only the unit cells change between saves (building is
+    most of the cost; saving an openpyxl workbook leaves it unchanged)."""
+    books, written = {}, []
+    for level_code, code, name, path in jobs:
+        if level_code not in books:
+            books[level_code] = make_workbook(cs, level_code, year=year, formulas=formulas, contact=contact)
+        wb = books[level_code]
+        fill(wb, unit={"code": nfc(code or ""), "name": nfc(name or "")})
+        written.append(save_atomic(wb, path))
+        if progress is not None:
+            progress(path)
+    return written
 
 
 def make_workbook(cs, level_code, *, unit_code="", unit_name="", year=None, formulas="native", contact="") -> Workbook:
@@ -280,4 +297,4 @@ def _write_addin_config(ws):
     ws.sheet_state = "hidden"
 
 
-__all__ = ["build_template", "make_workbook", "save_atomic", "FORMULA_MODES"]
+__all__ = ["build_template", "build_units", "make_workbook", "save_atomic", "FORMULA_MODES"]
