@@ -96,8 +96,9 @@ class Validation:
         return out
 
 
-def validate_file(path, today: date | None = None) -> Validation:
-    """Read and validate one workbook. Never raises for a bad file: the reason is in `.error`."""
+def validate_file(path, today: date | None = None, criteria_sets=()) -> Validation:
+    """Read and validate one workbook. Never raises for a bad file: the reason is in `.error`.
+    criteria_sets: sets beyond the built-in ones (CriteriaSet objects or YAML paths), matched by id."""
     from workbook.reader import read_workbook  # the reader depends on this package, not the reverse
 
     path = str(path)
@@ -109,7 +110,7 @@ def validate_file(path, today: date | None = None) -> Validation:
         if os.environ.get("DTSCORE_DEBUG"):
             raise
         return Validation(path, _sha256(path), error=f"không đọc được tệp ({type(exc).__name__}: {exc})")
-    return validate_submission(submission, today)
+    return validate_submission(submission, today, criteria_sets)
 
 
 def _sha256(path) -> str:
@@ -119,10 +120,10 @@ def _sha256(path) -> str:
         return ""
 
 
-def validate_submission(sub: Submission, today: date | None = None) -> Validation:
+def validate_submission(sub: Submission, today: date | None = None, criteria_sets=()) -> Validation:
     """Score a submission with the engine and check the workbook against its template."""
     out = Validation(sub.file, sub.sha256, submission=sub)
-    cs, level, header = _criteria_of(sub)
+    cs, level, header = _criteria_of(sub, criteria_sets)
     if cs is None:
         out.findings = header
         return out
@@ -144,16 +145,26 @@ def validate_submission(sub: Submission, today: date | None = None) -> Validatio
 # -- the criteria set named in "Thông tin" -------------------------------------------------------
 
 
-def _criteria_of(sub: Submission):
+def find_set(set_id: str, criteria_sets=()) -> CriteriaSet | None:
+    """The set a workbook names: one of `criteria_sets` (objects or YAML paths) with that id, else a
+    built-in set, else None."""
+    for item in criteria_sets or ():
+        cs = item if isinstance(item, CriteriaSet) else load_set(item)
+        if cs.id == set_id:
+            return cs
+    return load_set(set_id) if set_id in available_sets() else None
+
+
+def _criteria_of(sub: Submission, criteria_sets=()):
     """(set, level, findings); set is None when the workbook names no set or level dtscore has."""
     ref = sub.ref
-    if sub.criteria_set not in available_sets():
+    cs = find_set(sub.criteria_set, criteria_sets)
+    if cs is None:
         known = ", ".join(available_sets())
         shown = sub.criteria_set or "(trống)"
         return None, None, [Finding("TEMPLATE_MISMATCH", None,
-                                    f"Biểu mẫu ghi bộ tiêu chí “{shown}”, dtscore không có bộ này (có: {known})",
-                                    cell=ref(CRITERIA_SET), name=CRITERIA_SET)]
-    cs = load_set(sub.criteria_set)
+                                    f"Biểu mẫu ghi bộ tiêu chí “{shown}”, dtscore không có bộ này (có: {known}; "
+                                    "bộ khác: dtscore validate --set TỆP.yaml)", cell=ref(CRITERIA_SET), name=CRITERIA_SET)]
     if sub.level not in cs.levels:
         return None, None, [Finding("TEMPLATE_MISMATCH", None,
                                     f"Biểu mẫu ghi cấp “{sub.level or '(trống)'}”, bộ tiêu chí {cs.id} chỉ có: "
@@ -329,6 +340,7 @@ _STRING = re.compile(r'"(?:[^"]|"")*"')
 _PREFIX_BEFORE_DT = re.compile(r"(?:'(?:[^']|'')*'!|\[\d+\]!|[A-Z0-9_]+\.)+(?=DT_)")
 
 
+@lru_cache(maxsize=8192)
 def normalize_formula(formula: str | None) -> str:
     """A formula reduced to what it computes: no '=', '$', spaces, case, _xlfn./_xludf. or add-in
     prefixes (Excel and LibreOffice write the same formula in slightly different ways)."""
@@ -380,13 +392,11 @@ def _check_formulas(sub: Submission, cs: CriteriaSet, level) -> list:
 MODES = ("udf", "native")
 
 
-def template_formulas(sub: Submission) -> dict:
+def template_formulas(sub: Submission, criteria_sets=()) -> dict:
     """{defined name: {"udf": …, "native": …, "own": the workbook's mode's}} for the computed cells
     of the submission's template, or {} when the set, level or builder is not available."""
-    if sub.criteria_set not in available_sets():
-        return {}
-    cs = load_set(sub.criteria_set)
-    if sub.level not in cs.levels:
+    cs = find_set(sub.criteria_set, criteria_sets)
+    if cs is None or sub.level not in cs.levels:
         return {}
     return _formulas_by_name(cs, sub.level, sub.formula_mode)
 

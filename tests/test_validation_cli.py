@@ -233,3 +233,19 @@ def test_stale_value_after_an_edit_without_recalculation(libreoffice_files, tmp_
     assert set(stale) == {"H08_score", "total_score"}
     assert "9,5" in stale["H08_score"].message and stale["H08_score"].cell == vf.coordinate_of(src, "H08_score")
     assert "84,56" in stale["total_score"].message and "85,06" in stale["total_score"].message
+
+
+def test_a_set_outside_the_built_in_ones_is_given_with_set(capsys, tmp_path):
+    from dtscore.criteria import load_set
+    from workbook.builder import build_template
+
+    yaml = Path(__file__).parent / "data" / "template-all-kinds.yaml"
+    path = build_template(load_set(yaml), "mix", tmp_path / "thu.xlsx")
+    code, out, _ = run(capsys, "--json", path)
+    (item,) = json.loads(out)
+    assert code == 0 and item["criteria"] == []
+    assert item["findings"][0]["code"] == "TEMPLATE_MISMATCH" and "--set" in item["findings"][0]["message"]
+    code, out, _ = run(capsys, "--json", "--set", yaml, path)
+    (item,) = json.loads(out)
+    assert code == 0 and item["criteria_set"] == "template-all-kinds" and item["criteria"]
+    assert not [f for f in item["findings"] if f["code"] in ("TEMPLATE_MISMATCH", "FORMULA_TAMPERED")]

@@ -9,6 +9,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from ..criteria import load_set
 from ..errors import DtscoreError
 from ..validation import validate_file
 from ..validation_report import check_report_path, run_summary, text_summary, write_report
@@ -21,6 +22,8 @@ def register(sub):
     p.add_argument("files", nargs="+", metavar="TỆP", help="tệp .xlsx của đơn vị, hoặc thư mục chứa các tệp")
     p.add_argument("--json", action="store_true", help="in JSON: một danh sách, mỗi tệp một mục")
     p.add_argument("--report", metavar="BÁO_CÁO", help="ghi thêm báo cáo .xlsx (có liên kết tới ô) hoặc .html")
+    p.add_argument("--set", dest="sets", action="append", default=[], metavar="BỘ_TIÊU_CHÍ.yaml",
+                   help="bộ tiêu chí ngoài các bộ có sẵn mà biểu mẫu dùng (có thể lặp lại)")
     p.add_argument("--progress", action="store_true", help="hiện thanh tiến độ (khi kiểm tra nhiều tệp)")
     p.set_defaults(func=run)
 
@@ -46,13 +49,14 @@ def expand(items) -> list:
 def run(args):
     files = expand(args.files)
     report = check_report_path(args.report, files) if args.report else None
+    sets = [load_set(path) for path in args.sets]  # a bad set file stops here, before any work
     today = date.today()
     items = files
     if args.progress and len(files) > 1:
         from tqdm import tqdm
 
         items = tqdm(files, desc="Đang kiểm tra", unit="tệp", file=sys.stderr)
-    validations = [validate_file(path, today=today) for path in items]
+    validations = [validate_file(path, today=today, criteria_sets=sets) for path in items]
     if args.json:
         print(json.dumps([v.to_dict() for v in validations], ensure_ascii=False, indent=2))
     else:
