@@ -206,3 +206,16 @@ def test_a_second_press_restores_the_colours_it_painted(books):
         assert painted[cells[name]] == template_fill(name), name
     assert painted[cells["H03_evidence"]] == button.SEVERITY_FILL["warning"]  # still missing
     assert written(second, actions, SCORE_SHEET) == {}
+
+
+def test_a_failure_is_a_vietnamese_alert_not_a_traceback(books, monkeypatch):
+    from dtscore.errors import DtscoreError
+
+    def broken(*args, **kwargs):
+        raise DtscoreError("Không tìm thấy bộ tiêu chí “x”")
+
+    monkeypatch.setattr(button, "validate_submission", broken)
+    actions = press(book_payload(books["clean"]))
+    (alert,) = [a for a in actions if a["func"] == "alert"]
+    assert alert["args"][0] == "Không tính lại và kiểm tra được: Không tìm thấy bộ tiêu chí “x”"
+    assert not [a for a in actions if a["func"] in WRITES]

@@ -18,6 +18,7 @@ What it does, reading only through the workbook's defined names:
 5. shows the summary ("3 lỗi, 2 cảnh báo") in an alert.
 """
 
+import os
 from contextlib import contextmanager
 from datetime import date, datetime
 
@@ -25,8 +26,9 @@ import xlwings as xw
 
 from dtscore.criteria import load_set
 from dtscore.decimals import fmt_vn
+from dtscore.errors import DtscoreError
 from dtscore.findings import CODES, ERROR, SEVERITY_VN, WARNING, summary_vn
-from dtscore.submission import CLAIMED, EVIDENCE, NOTE, SCORE, TOTAL_CLAIMED, TOTAL_SCORE, CellInfo, split_row_name
+from dtscore.submission import CLAIMED, SCORE, TOTAL_CLAIMED, TOTAL_SCORE, CellInfo, split_row_name
 from dtscore.validation import template_formulas, validate_submission
 from workbook import styles
 from workbook.reader import submission_from_cells
@@ -183,22 +185,29 @@ def _text(message: str) -> str:
 # -- colours -------------------------------------------------------------------------------------
 
 
-def template_color(name: str) -> str | None:
-    """The fill the template gives a named cell (styles' colour code), to undo our marking."""
-    if name in (TOTAL_SCORE, TOTAL_CLAIMED):
-        return "#" + styles.GROUP_COLOR
+def template_color(name: str, groups=frozenset()) -> str:
+    """The fill the template gives a named cell (workbook.styles' colour code), to undo our marking:
+    green for a computed score, grey for totals and group rows, yellow for what the unit types."""
     key, suffix = split_row_name(name)
+    if name in (TOTAL_SCORE, TOTAL_CLAIMED) or (key in groups and suffix in (SCORE, CLAIMED)):
+        return "#" + styles.GROUP_COLOR
     if suffix == SCORE:
         return "#" + styles.COMPUTED_COLOR
-    if suffix in (CLAIMED, EVIDENCE, NOTE) or key is None:
-        return "#" + styles.INPUT_COLOR
     return "#" + styles.INPUT_COLOR
 
 
+def _group_keys(submission) -> frozenset:
+    try:
+        return frozenset(c.key for c in load_set(submission.criteria_set).level(submission.level).walk() if c.is_group)
+    except DtscoreError:
+        return frozenset()
+
+
 def _restore_colours(book, submission, names):
+    groups = _group_keys(submission)
     for name in names:
         if name in submission.cells:
-            _range(book, submission.cells[name]).color = template_color(name)
+            _range(book, submission.cells[name]).color = template_color(name, groups)
 
 
 def _colour_findings(book, submission, findings) -> list:
@@ -301,15 +310,34 @@ def _formula_for(name, info, formulas) -> str | None:
 
 
 def main():
-    """Classic add-in: a form button or the ribbon runs `RunPython "import udfs.button; udfs.button.main()"`."""
-    recalc_and_validate(xw.Book.caller())
+    """Classic add-in: a form button or the ribbon runs `RunPython "import udfs.button; udfs.button.main()"`.
+    When the macro lives elsewhere (PERSONAL.XLSB, an .xlam), the active workbook is the one checked."""
+    book = xw.Book.caller()
+    if not _is_template(book):
+        book = book.app.books.active
+    _run(book)
+
+
+def _is_template(book) -> bool:
+    return any(name.name == "criteria_set" for name in book.names)
 
 
 run_button = main
 
 
-@xw.script(button="[btnKiemTra]Chấm điểm!B2", show_taskpane=False)
+@xw.script(name="Tính lại & kiểm tra", button="[btnKiemTra]'Chấm điểm'!N2", show_taskpane=False)
 def tinh_lai_kiem_tra(book: xw.Book):
     """xlwings Server / Lite: "Tính lại & kiểm tra", bound to the sheet button btnKiemTra."""
-    recalc_and_validate(book)
+    _run(book)
+
+
+def _run(book):
+    """The official sees a Vietnamese sentence, never a traceback (DTSCORE_DEBUG=1 shows it)."""
+    try:
+        recalc_and_validate(book)
+    except Exception as exc:
+        if os.environ.get("DTSCORE_DEBUG"):
+            raise
+        reason = str(exc) if isinstance(exc, DtscoreError) else f"lỗi không mong đợi ({type(exc).__name__}: {exc})"
+        book.app.alert(f"Không tính lại và kiểm tra được: {reason}", title="Tính lại & kiểm tra", buttons="ok")
 
