@@ -74,7 +74,7 @@ def write_guide(ws, cs, level, year, formulas):
         elif kind == "note":
             ws.merge_cells(f"A{row}:B{row}")
             a.value, a.font, a.alignment = content, S.font(italic=True), S.WRAP_CENTER
-            ws.row_dimensions[row].height = L.height_for(L.text_lines(content, 110))
+            ws.row_dimensions[row].height = L.height_for(L.text_lines(content, 120, 11), 11)
             row += 1
         elif kind == "head":
             row += 1
@@ -86,14 +86,14 @@ def write_guide(ws, cs, level, year, formulas):
             number += 1
             a.value, a.font, a.alignment = f"{number}.", S.font(size=12), S.TOP_RIGHT
             b.value, b.font, b.alignment = content, S.font(size=12), S.WRAP_TOP
-            ws.row_dimensions[row].height = L.height_for(L.text_lines(content, 100))
+            ws.row_dimensions[row].height = L.height_for(L.text_lines(content, 108, 12), 12)
         else:  # legend: a coloured sample and its meaning
             fill, text = content
             if fill is not None:
                 a.fill = fill
             a.border = S.BORDER
             b.value, b.font, b.alignment = text, S.font(size=12), S.WRAP_TOP
-            ws.row_dimensions[row].height = L.height_for(L.text_lines(text, 100))
+            ws.row_dimensions[row].height = L.height_for(L.text_lines(text, 108, 12), 12)
         row += 1
     ws.protection.sheet = True
     ws.protection.formatColumns = False

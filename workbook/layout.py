@@ -54,16 +54,17 @@ MERGED_COLUMNS = (STT, KEY, TITLE, MAX, CLAIMED, SCORE, DIFF, EVIDENCE, NOTE, AP
 HEADER_ROW = 5  # column headers; the next row numbers the columns (1), (2), … as forms do
 FIRST_DATA_ROW = HEADER_ROW + 2
 
-LINE_HEIGHT = 15.0  # points per wrapped line of 11-point Times New Roman, with some air
-CHARS_PER_WIDTH = 1.15  # Times New Roman 11 fits about this many characters per column-width unit
+LINE_HEIGHT = 14.5  # points per wrapped line of 11-point Times New Roman, with some air
+CHARS_PER_WIDTH = 1.35  # 11-point Times New Roman (Liberation Serif) fits ~1.4 characters per width unit
 
 
-def text_lines(text: str, width: float) -> int:
-    """Wrapped lines `text` needs in a column `width` wide (neither Excel nor LibreOffice fits the
-    height of merged cells, so the builder sets it)."""
-    per_line = max(1, int(width * CHARS_PER_WIDTH))
+def text_lines(text: str, width: float, size: float = 11) -> int:
+    """Wrapped lines `text` needs in a column `width` wide at font `size` (neither Excel nor
+    LibreOffice fits the height of merged cells, so the builder sets it; a slight overestimate
+    leaves air, an underestimate would hide text)."""
+    per_line = max(1, int(width * CHARS_PER_WIDTH * 11 / size))
     return sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n")) if text else 1
 
 
-def height_for(lines: int) -> float:
-    return round(max(1, lines) * LINE_HEIGHT + 3, 1)
+def height_for(lines: float, size: float = 11) -> float:
+    return round(max(1, lines) * LINE_HEIGHT * size / 11 + 3, 1)

@@ -129,15 +129,27 @@ def _run(paths, out_dir, target, output_name, extension, recalc, timeout) -> lis
     return outputs
 
 
-def first_page_png(pdf, png, *, dpi: int = 110) -> Path:
-    """The first page of a PDF as PNG (poppler's pdftoppm), written to `png`."""
+def page_png(pdf, png, *, page: int = 1, dpi: int = 110) -> Path:
+    """One page of a PDF (counted from 1) as PNG, with poppler's pdftoppm."""
     exe = shutil.which("pdftoppm")
     if exe is None:
         raise LibreOfficeError("không tìm thấy pdftoppm: cài gói poppler-utils")
     png = Path(png)
     stem = png.with_suffix("")
-    run = subprocess.run([exe, "-png", "-r", str(dpi), "-f", "1", "-l", "1", "-singlefile", str(pdf), str(stem)],
-                         capture_output=True, text=True, check=False)
+    run = subprocess.run([exe, "-png", "-r", str(dpi), "-f", str(page), "-l", str(page), "-singlefile", str(pdf),
+                          str(stem)], capture_output=True, text=True, check=False)
     if run.returncode != 0 or not png.exists():
         raise LibreOfficeError(f"pdftoppm lỗi: {run.stderr.strip()}")
     return png
+
+
+def pdf_pages_text(pdf) -> list:
+    """The text of every page of a PDF (poppler's pdftotext, layout kept)."""
+    exe = shutil.which("pdftotext")
+    if exe is None:
+        raise LibreOfficeError("không tìm thấy pdftotext: cài gói poppler-utils")
+    run = subprocess.run([exe, "-layout", str(pdf), "-"], capture_output=True, text=True, check=False)
+    if run.returncode != 0:
+        raise LibreOfficeError(f"pdftotext lỗi: {run.stderr.strip()}")
+    pages = run.stdout.split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages

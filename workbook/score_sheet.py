@@ -84,10 +84,6 @@ def _title_text(crit):
     return CellRichText(TextBlock(title_font, crit.title), TextBlock(method_font, "\nCách tính: " + crit.method))
 
 
-def _plain_title(crit) -> str:
-    return crit.title if crit.is_group or not crit.method else f"{crit.title}\nCách tính: {crit.method}"
-
-
 _UNIT_TEXT = {rules.RATIO: "%", rules.COUNT: "", rules.NUMBER: "", rules.CHOICE: ""}
 
 
@@ -264,7 +260,8 @@ def _leaf_formula(ctx, block, flags) -> str:
         dates = [r for n, r in block.input_rows.items() if crit.kind == "late_months"]
         due_range = f"$G${min(dates)}:$G${max(dates)}" if dates else None
         done_range = f"$F${min(dates)}:$F${max(dates)}" if dates else None
-        return uf.leaf_formula(crit, ctx.cs.id, inputs, due_range, done_range, ctx.options.get(crit.key), flags)
+        return uf.leaf_formula(crit, ctx.cs.id, inputs, due_range, done_range, ctx.options.get(crit.key), flags,
+                               ctx.cs.decimals)
     dues = {n: f"$G${r}" for n, r in block.input_rows.items()} if crit.kind == "late_months" else {}
     return nf.leaf_formula(crit, inputs, dues, ctx.options.get(crit.key), ctx.cs.decimals, flags)
 
@@ -279,11 +276,14 @@ def _set_heights(ws, block):
         own[r] = L.text_lines(label, L.LABEL.width)
     if block.na_row is not None:
         own[block.na_row] = max(own[block.na_row], L.text_lines(ws[f"{L.LABEL.letter}{block.na_row}"].value, L.LABEL.width))
-    title_lines = L.text_lines(_plain_title(crit), L.TITLE.width - 2 * min(crit.depth, 4))
-    extra = max(0, title_lines - sum(own.values()))
-    for i, r in enumerate(rows):
-        lines = own[r] + extra // len(rows) + (1 if i < extra % len(rows) else 0)
-        ws.row_dimensions[r].height = L.height_for(lines)
+    width = L.TITLE.width - 2 * min(crit.depth, 4)
+    # the title at 11 points, then the method in 10-point italics: counted in 11-point lines
+    needed = L.text_lines(crit.title, width)
+    if crit.method and not crit.is_group:
+        needed += L.text_lines("Cách tính: " + crit.method, width, S.BODY_SIZE - 1) * (S.BODY_SIZE - 1) / S.BODY_SIZE
+    extra = max(0.0, needed - sum(own.values()))
+    for r in rows:
+        ws.row_dimensions[r].height = L.height_for(own[r] + extra / len(rows))
 
 
 def _write_heading(ws, ctx):

@@ -13,16 +13,27 @@ Group subtotals, totals and the not-applicable switch stay plain formulas (see n
 from .native_formulas import NA_TEXT, not_applicable_guard, num, text
 
 
+UDF_DIGITS = 2  # the DT_* functions round to udfs.functions.DIGITS decimals; other sets use DT_SCORE
+
+
 def _generic(set_id, key, cells) -> str:
     return f"DT_SCORE({text(set_id)},{text(key)},{','.join(cells)})"
 
 
-def leaf_formula(crit, set_id: str, inputs: dict, due_range, done_range, options, na_flags=()) -> str:
+def leaf_formula(crit, set_id: str, inputs: dict, due_range, done_range, options, na_flags=(),
+                 decimals: int = UDF_DIGITS) -> str:
     """inputs: input name → cell; due_range/done_range: the contiguous due-date and date cells of a
-    late_months block ("$G$7:$G$8", "$F$7:$F$8"); options: (labels, points, codes) ranges."""
+    late_months block ("$G$7:$G$8", "$F$7:$F$8"); options: (labels, points, codes) ranges.
+
+    The rule-specific functions round to UDF_DIGITS; a set scored to other decimals (the CCHC
+    index: 4) goes through DT_SCORE, which rounds as the set says — except the month penalty, whose
+    result (max − whole months) needs no rounding when the maximum has at most UDF_DIGITS decimals."""
     rule, m = crit.rule, num(crit.max_points)
     kind = rule["kind"]
     cells = [inputs[spec.name] for spec in crit.inputs]
+    exact_max = (crit.max_points * 10**UDF_DIGITS) == int(crit.max_points * 10**UDF_DIGITS)
+    if decimals != UDF_DIGITS and not (kind == "late_months" and exact_max):
+        kind = "generic"
     if kind == "late_months":
         args = [m, due_range, done_range]
         if rule.get("mode", "started") != "started" or rule.get("max_deduction") is not None:
