@@ -9,7 +9,7 @@ import sys
 from . import __version__
 from .errors import DtscoreError
 
-COMMANDS = ["criteria", "score", "validate", "template"]
+COMMANDS = ["criteria", "score", "validate", "consolidate", "appraisal", "history", "demo", "template"]
 
 
 def build_parser() -> argparse.ArgumentParser:

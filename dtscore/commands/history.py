@@ -1,0 +1,74 @@
+"""`dtscore history --unit CODE [--db lich-su.sqlite]`: a unit's results year by year."""
+
+from decimal import Decimal
+
+from ..criteria import LEVEL_TITLES
+from ..decimals import fmt_vn
+from ..errors import DtscoreError
+from ..history import unit_history
+
+TOP_CHANGES = 10  # criteria listed, largest change first
+
+
+def register(sub):
+    p = sub.add_parser("history", help="Xem kết quả các năm của một đơn vị (từ cơ sở dữ liệu lịch sử)")
+    p.add_argument("--unit", required=True, help="mã đơn vị")
+    p.add_argument("--db", default="lich-su.sqlite", help="cơ sở dữ liệu lịch sử (mặc định lich-su.sqlite)")
+    p.set_defaults(func=run)
+
+
+def run(args):
+    units, scores, replaced = unit_history(args.db, args.unit)
+    if not units:
+        raise DtscoreError(f"Chưa có kết quả nào của đơn vị “{args.unit}” trong {args.db}")
+    print(history_text(units, scores, replaced))
+    return 0
+
+
+def _signed(x, digits=2) -> str:
+    return ("+" if x > 0 else "") + fmt_vn(x, digits)
+
+
+def history_text(units, scores, replaced=()) -> str:
+    last = units[-1]
+    level = LEVEL_TITLES.get(last["level"], f"cấp {last['level']}").lower()
+    lines = [f"Đơn vị {last['unit_code']} — {last['unit_name']} ({level})", ""]
+    lines.append(f"{'Năm':<6}{'Điểm':>9}{'Hạng':>10}   Thay đổi so với năm trước")
+    previous = None
+    for u in units:
+        score = fmt_vn(u["rank_value"], 4) if u["rank_value"] is not None else "—"
+        rank = f"{u['rank']}/{u['ranked_units']}" if u["rank"] is not None else "chưa xếp"
+        change = ""
+        if previous is not None and u["rank_value"] is not None and previous["rank_value"] is not None:
+            change = f"{_signed(u['rank_value'] - previous['rank_value'])} điểm"
+            if u["rank"] is not None and previous["rank"] is not None:
+                steps = previous["rank"] - u["rank"]
+                change += (f"; tăng {steps} bậc" if steps > 0 else f"; giảm {-steps} bậc" if steps < 0
+                           else "; giữ nguyên hạng")
+            if (u["criteria_set"], u["criteria_fingerprint"]) != (previous["criteria_set"],
+                                                                    previous["criteria_fingerprint"]):
+                change += f" (bộ tiêu chí khác: {previous['criteria_set']} → {u['criteria_set']}, chỉ để tham khảo)"
+        appraised = " (sau thẩm định)" if u["appraised_total"] is not None and \
+            u["appraised_total"] != u["computed_total"] else ""
+        lines.append(f"{u['year']:<6}{score:>9}{rank:>10}   {change}{appraised}".rstrip())
+        previous = u
+    if len(units) >= 2:
+        a, b = units[-2], units[-1]
+        before, after = scores.get(a["year"], {}), scores.get(b["year"], {})
+        changes = []
+        for key, row in after.items():
+            old = before.get(key)
+            new_score = row["appraised"] if row["appraised"] is not None else row["computed"]
+            old_score = None if old is None else (old["appraised"] if old["appraised"] is not None else old["computed"])
+            if new_score is not None and old_score is not None and new_score != old_score:
+                changes.append((key, Decimal(new_score) - Decimal(old_score)))
+        if changes:
+            lines += ["", f"Tiêu chí thay đổi nhiều nhất từ {a['year']} đến {b['year']}:"]
+            changes.sort(key=lambda kv: -abs(kv[1]))
+            for key, delta in changes[:TOP_CHANGES]:
+                lines.append(f"  {key}: {_signed(delta)} điểm")
+            if len(changes) > TOP_CHANGES:
+                lines.append(f"  … và {len(changes) - TOP_CHANGES} tiêu chí khác")
+    for r in replaced:
+        lines.append(f"\nNăm {r['year']}: tệp {r['old_file']} được thay bằng {r['new_file']} ({r['replaced_at']})")
+    return "\n".join(lines)

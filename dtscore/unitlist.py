@@ -1,0 +1,92 @@
+"""The list of units expected to submit (units.csv: code, name, level), and how a workbook's
+unit is matched to it: by code, else by name, both compared after Unicode NFC normalisation so a
+name typed on a Mac (decomposed accents) matches the same name typed on Windows."""
+
+import csv
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+from .values import nfc
+
+# Accepted column headers (English as in examples/units.csv, or Vietnamese).
+ALIASES = {
+    "code": {"code", "ma", "mã", "mã đơn vị", "ma don vi", "unit_code"},
+    "name": {"name", "ten", "tên", "tên đơn vị", "ten don vi", "unit_name"},
+    "level": {"level", "cap", "cấp", "level_code"},
+}
+
+
+@dataclass(frozen=True)
+class ListedUnit:
+    code: str
+    name: str
+    level: str
+
+
+def code_key(code) -> str:
+    """The form unit codes are compared in: NFC, trimmed, case-insensitive."""
+    return nfc(code or "").casefold()
+
+
+def name_key(name) -> str:
+    """The form unit names are compared in: NFC, single spaces, case-insensitive."""
+    return re.sub(r"\s+", " ", nfc(name or "")).casefold()
+
+
+def _plain(text) -> str:
+    """Lower case without diacritics: 'Huyện' → 'huyen', 'Xã' → 'xa'."""
+    decomposed = unicodedata.normalize("NFD", nfc(text or "").casefold().replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def level_matches(listed, level) -> bool:
+    """Whether a level as the list writes it ('huyen', 'huyện', 'Đơn vị cấp huyện') is `level`
+    (a criteria.Level), compared without case or diacritics."""
+    wanted = _plain(listed).strip()
+    return wanted in (_plain(level.code), _plain(level.title), "cap " + _plain(level.code))
+
+
+def unit_identity(code, name) -> tuple:
+    """What makes two workbooks the same unit: the code, or the name when the code is blank."""
+    return ("code", code_key(code)) if code_key(code) else ("name", name_key(name))
+
+
+def read_unit_list(path) -> list:
+    """Read units.csv (UTF-8, with or without BOM; comma or semicolon separated)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InputError(str(path), f"không đọc được danh sách đơn vị ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise InputError(str(path), "danh sách đơn vị phải lưu dạng UTF-8 (Excel: Lưu thành CSV UTF-8)") from None
+    lines = [line for line in text.splitlines() if line.strip()]
+    if not lines:
+        raise InputError(str(path), "danh sách đơn vị trống")
+    dialect = ";" if lines[0].count(";") > lines[0].count(",") else ","
+    rows = list(csv.reader(lines, delimiter=dialect))
+    header = [nfc(h).casefold() for h in rows[0]]
+    columns = {}
+    for field, names in ALIASES.items():
+        found = [i for i, h in enumerate(header) if h in names]
+        if not found:
+            raise InputError(str(path), f"thiếu cột “{field}” ở dòng tiêu đề (cần: code, name, level)")
+        columns[field] = found[0]
+    units, seen = [], {}
+    for number, row in enumerate(rows[1:], start=2):
+        cells = {f: nfc(row[i]) if i < len(row) else "" for f, i in columns.items()}
+        if not cells["code"] and not cells["name"]:
+            continue
+        if not cells["code"]:
+            raise InputError(f"{path}: dòng {number}", "thiếu mã đơn vị (code)")
+        if not cells["level"]:
+            raise InputError(f"{path}: dòng {number}", f"thiếu cấp (level) của đơn vị {cells['code']}")
+        key = code_key(cells["code"])
+        if key in seen:
+            raise InputError(f"{path}: dòng {number}", f"mã đơn vị {cells['code']} đã có ở dòng {seen[key]}")
+        seen[key] = number
+        units.append(ListedUnit(cells["code"], cells["name"], cells["level"]))
+    return units

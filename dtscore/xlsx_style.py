@@ -1,0 +1,144 @@
+"""The look shared by the workbooks consolidation writes (RESULT.xlsx, the appraisal sheet):
+Times New Roman, A4 landscape fitted to the page width, the header row repeated on every printed
+page, frozen under the header, filterable; text neutralised against formula injection; saved
+atomically."""
+
+import os
+import tempfile
+from copy import copy
+from pathlib import Path
+
+from openpyxl.cell.cell import Cell
+
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
+from openpyxl.worksheet.properties import PageSetupProperties
+
+from .result_tables import Val
+from .safecells import set_cell
+
+FONT_NAME = "Times New Roman"
+BODY = Font(name=FONT_NAME, size=11)
+BOLD = Font(name=FONT_NAME, size=11, bold=True)
+TITLE = Font(name=FONT_NAME, size=14, bold=True)
+SUBTITLE = Font(name=FONT_NAME, size=11, italic=True)
+HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+FLAG_FILL = PatternFill("solid", fgColor="FCE4D6")
+ENTRY_FILL = PatternFill("solid", fgColor="FFF2CC")
+THIN = Side(style="thin", color="808080")
+GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
+HEADER_ALIGN = Alignment(wrap_text=True, horizontal="center", vertical="center")
+
+
+def use_times_new_roman(wb):
+    """Make Times New Roman the default font of a new workbook: font 0 is what unstyled cells
+    (and empty rows Excel adds) use. openpyxl has no public setter for it."""
+    wb._fonts = IndexedList([BODY])  # noqa: SLF001
+    wb._named_styles["Normal"].font = BODY  # noqa: SLF001
+
+
+def page_setup(ws, header_row: int | None, landscape=True, pages_wide=1, title_columns=None):
+    """A4, landscape, fitted to `pages_wide` pages across, header row (and `title_columns`, e.g.
+    "A:C", on the pages to the right) repeated, page numbers in the footer."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = pages_wide
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_options.horizontalCentered = True
+    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.oddFooter.center.font = FONT_NAME
+    if header_row:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+    if title_columns:
+        ws.print_title_cols = title_columns
+
+
+def write_title(ws, row: int, title: str, subtitle: str = ""):
+    set_cell(ws.cell(row, 1), title).font = TITLE
+    if subtitle:
+        set_cell(ws.cell(row + 1, 1), subtitle).font = SUBTITLE
+
+
+def write_table(ws, table, header_row: int, styled=True) -> tuple:
+    """Write a result_tables.Table with its header on `header_row`; returns (first, last) data rows.
+    `styled=False` skips borders on long raw tables (much faster to write, same content)."""
+    for col, column in enumerate(table.columns, start=1):
+        cell = set_cell(ws.cell(header_row, col), column.header)
+        cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, HEADER_ALIGN, GRID
+        ws.column_dimensions[get_column_letter(col)].width = column.width
+    formats = [c.number_format for c in table.columns]
+    styles = {}  # (column, number format) → a style to copy: assigning fonts and borders cell by cell is slow
+
+    def style(col, fmt):
+        if (col, fmt) not in styles:
+            proto = Cell(ws)
+            proto.alignment = WRAP_TOP if table.columns[col - 1].wrap else TOP
+            proto.number_format = fmt
+            if styled:
+                proto.border = GRID
+            styles[(col, fmt)] = proto._style  # noqa: SLF001 — openpyxl's style array
+        return copy(styles[(col, fmt)])
+
+    row_number = header_row
+    for row_number, row in enumerate(table.rows, start=header_row + 1):
+        for col, value in enumerate(row, start=1):
+            fmt = formats[col - 1]
+            if isinstance(value, Val):
+                value, fmt = value.value, value.number_format
+            if value is None or isinstance(value, str):
+                fmt = "General"
+            cell = ws.cell(row_number, col)
+            cell._style = style(col, fmt)  # noqa: SLF001 — the font is the workbook's default (Times New Roman)
+            set_cell(cell, value)
+    first, last = header_row + 1, max(row_number, header_row)
+    widths = [c.width for c in table.columns]
+    ws.row_dimensions[header_row].height = row_height([c.header for c in table.columns], widths)
+    wrapped = [i for i, c in enumerate(table.columns) if c.wrap]
+    for number, row in enumerate(table.rows, start=first):
+        height = row_height([row[i] for i in wrapped], [widths[i] for i in wrapped])
+        if height > LINE_HEIGHT + 3:
+            ws.row_dimensions[number].height = height
+    ws.freeze_panes = ws.cell(header_row + 1, 1)
+    if table.rows:
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table.columns))}{last}"
+    return first, last
+
+
+LINE_HEIGHT = 15  # points, one line of 11 pt Times New Roman
+
+
+def row_height(values, widths) -> float:
+    """A row height that shows wrapped text whole: spreadsheets do not grow rows written by a
+    program, so the lines are estimated (Times New Roman fits ~1.2 characters per width unit)."""
+    lines = 1
+    for value, width in zip(values, widths):
+        if isinstance(value, Val):
+            value = value.value
+        if not isinstance(value, str) or not value:
+            continue
+        per_line = max(1, int(width * 1.2) - 1)
+        lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in value.split("\n")))
+    return min(409, lines * LINE_HEIGHT + 3)
+
+
+def save_atomically(wb, out_path) -> Path:
+    """Save to a temporary file in the target folder, then move it into place: a reader never
+    sees half a file, and an existing file is replaced only by a complete one."""
+    out_path = Path(out_path)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.stem}-", suffix=out_path.suffix, dir=out_path.parent)
+    os.close(fd)
+    try:
+        wb.save(tmp)
+        os.replace(tmp, out_path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return out_path

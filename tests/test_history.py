@@ -1,0 +1,125 @@
+"""The SQLite history: rows per year, unit and criterion; idempotent re-runs; replacements
+recorded; year-over-year in `dtscore history` and the "So sánh năm trước" sheet."""
+
+import json
+import sqlite3
+from decimal import Decimal
+
+import openpyxl
+import pytest
+
+from dtscore.cli import main
+from dtscore.consolidation import Read, consolidate_reads
+from dtscore.criteria import load_set
+from dtscore.history import record, year_units
+from dtscore.result_workbook import write_result
+from dtscore.sampledata import sample_unit
+from dtscore.scoring import score_unit
+from dtscore.validation import Validation
+
+CS = load_set("soctrang-2023")
+
+
+def result(code, year, seed, overrides=None):
+    s = sample_unit(CS, "huyen", code, f"Huyện {code}", seed=seed)
+    inputs = {**s.inputs, **(overrides or {})}
+    return score_unit(CS, "huyen", inputs, s.claimed, s.evidence, unit={"code": code, "name": f"Huyện {code}",
+                                                                         "year": year})
+
+
+def cons_of(year, seed=1, sha="a", overrides=None):
+    reads = []
+    for code in ("H1", "H2", "H3"):
+        r = result(code, year, seed, overrides if code == "H2" else None)
+        reads.append(Read(f"/hop-thu/{code}.xlsx", 0.0, Validation(f"/hop-thu/{code}.xlsx", f"{code}-{sha}", result=r)))
+    return consolidate_reads(reads)
+
+
+def dump(db) -> list:
+    with sqlite3.connect(db) as conn:
+        return list(conn.iterdump())
+
+
+def test_rows_per_unit_and_criterion(tmp_path):
+    db = tmp_path / "h.sqlite"
+    cons = cons_of(2023)
+    counts = record(cons, db)
+    assert counts == {"added": 3, "replaced": 0, "updated": 0, "unchanged": 0}
+    with sqlite3.connect(db) as conn:
+        conn.row_factory = sqlite3.Row
+        units = conn.execute("SELECT * FROM units ORDER BY unit_code").fetchall()
+        scores = conn.execute("SELECT * FROM scores WHERE unit_key = 'h2' ORDER BY criterion").fetchall()
+    assert [u["unit_code"] for u in units] == ["H1", "H2", "H3"]
+    h2 = next(e for e in cons.groups[0].entries if e.code == "H2")
+    u = next(u for u in units if u["unit_code"] == "H2")
+    assert (u["year"], u["level"], u["criteria_set"], u["criteria_version"], u["criteria_fingerprint"]) == (
+        2023, "huyen", CS.id, CS.version, CS.fingerprint)
+    assert u["source_sha256"] == "H2-a" and Decimal(u["computed_total"]) == h2.computed.total
+    assert len(scores) == len(list(CS.level("huyen").walk()))
+    h04 = next(s for s in scores if s["criterion"] == "H04")
+    assert Decimal(h04["computed"]) == h2.computed.criterion("H04").score
+    assert json.loads(h04["inputs_json"]) == {"ratio": float(h2.computed.criterion("H04").inputs["ratio"])}
+    assert h04["recorded_at"] and h04["updated_at"]
+
+
+def test_rerunning_is_idempotent(tmp_path):
+    db = tmp_path / "h.sqlite"
+    record(cons_of(2023), db)
+    before = dump(db)
+    counts = record(cons_of(2023), db)
+    assert counts == {"added": 0, "replaced": 0, "updated": 0, "unchanged": 3}
+    assert dump(db) == before
+
+
+def test_a_changed_file_replaces_the_rows_and_is_recorded(tmp_path):
+    db = tmp_path / "h.sqlite"
+    record(cons_of(2023), db)
+    changed = cons_of(2023, sha="b", overrides={"H04": {"ratio": Decimal("0.1")}})
+    counts = record(changed, db)
+    assert counts["replaced"] == 3  # every file has a new hash in this run
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT unit_code, old_sha256, new_sha256 FROM replacements ORDER BY unit_code").fetchall()
+        h04 = conn.execute("SELECT computed, source_sha256 FROM scores WHERE unit_key = 'h2' AND criterion = 'H04'"
+                           ).fetchone()
+        n = conn.execute("SELECT count(*) FROM scores WHERE year = 2023").fetchone()[0]
+    assert rows == [("H1", "H1-a", "H1-b"), ("H2", "H2-a", "H2-b"), ("H3", "H3-a", "H3-b")]
+    assert Decimal(h04[0]) == Decimal("1.25") and h04[1] == "H2-b"  # 10 × 10% ÷ 80% = 1,25
+    assert n == 3 * len(list(CS.level("huyen").walk()))  # replaced, not added to
+
+
+def test_year_over_year(tmp_path, capsys):
+    db = tmp_path / "h.sqlite"
+    record(cons_of(2022, seed=7), db)
+    cons = cons_of(2023, seed=1)
+    record(cons, db)
+    cons.previous = year_units(db, 2022)
+    out = write_result(cons, tmp_path / "r.xlsx")
+    ws = openpyxl.load_workbook(out)["So sánh năm trước"]
+    rows = {r[1]: r for r in ws.iter_rows(min_row=5, values_only=True) if r[1]}
+    prev, now = year_units(db, 2022)["h2"], year_units(db, 2023)["h2"]
+    assert Decimal(str(rows["H2"][3])) == prev["rank_value"] and Decimal(str(rows["H2"][5])) == now["rank_value"]
+    assert Decimal(str(rows["H2"][7])) == now["rank_value"] - prev["rank_value"]
+    assert rows["H2"][8] == prev["rank"] - now["rank"]
+
+    assert main(["history", "--unit", "h2", "--db", str(db)]) == 0
+    text = capsys.readouterr().out
+    assert "Đơn vị H2 — Huyện H2" in text and "2022" in text and "2023" in text
+    delta = now["rank_value"] - prev["rank_value"]
+    shown = ("+" if delta > 0 else "") + f"{delta:.2f}".replace(".", ",").rstrip("0").rstrip(",")
+    assert f"{shown} điểm" in text
+
+
+def test_history_of_an_unknown_unit_or_database(tmp_path, capsys):
+    assert main(["history", "--unit", "H1", "--db", str(tmp_path / "none.sqlite")]) == 2
+    assert "Không có cơ sở dữ liệu lịch sử" in capsys.readouterr().err
+    record(cons_of(2023), tmp_path / "h.sqlite")
+    assert main(["history", "--unit", "ZZ", "--db", str(tmp_path / "h.sqlite")]) == 2
+    assert "Chưa có kết quả" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("bad", [b"not a database at all, just text" * 10])
+def test_a_damaged_database_is_a_clear_error(tmp_path, capsys, bad):
+    db = tmp_path / "h.sqlite"
+    db.write_bytes(bad)
+    assert main(["history", "--unit", "H1", "--db", str(db)]) == 2
+    assert "không mở được cơ sở dữ liệu lịch sử" in capsys.readouterr().err
