@@ -149,10 +149,14 @@ def late_entries(max_points, counts: dict, deductions: dict, decimals) -> str:
     return f"IF(AND({valid}),{rounded(f'MAX(0,{num(max_points)}*(1-{lost}))', decimals)},0)"
 
 
-def choice(option, labels, points, codes, decimals) -> str:
-    """The points of the chosen option, found by its Vietnamese label (or its code); blank → 0."""
-    by_label = f"INDEX({points},MATCH({option},{labels},0))"
-    by_code = f"INDEX({points},MATCH({option},{codes},0))"
+def choice(option, labels, points, codes, decimals, wildcards=False) -> str:
+    """The points of the chosen option, found by its Vietnamese label (or its code); blank → 0.
+    MATCH treats * ? ~ as wildcards: when a label contains one, the typed text is escaped."""
+    key = option
+    if wildcards:
+        key = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({option},"~","~~"),"*","~*"),"?","~?")'
+    by_label = f"INDEX({points},MATCH({key},{labels},0))"
+    by_code = f"INDEX({points},MATCH({key},{codes},0))"
     return rounded(f"IFERROR({by_label},IFERROR({by_code},0))", decimals)
 
 
@@ -244,7 +248,8 @@ def leaf_formula(crit, inputs: dict, dues: dict, options, decimals: int, na_flag
         body = late_entries(m, inputs, deductions, decimals)
     elif kind == "choice":
         labels, points, codes = options
-        body = choice(inputs["option"], labels, points, codes, decimals)
+        wildcards = any(ch in o.label for o in crit.inputs[0].options for ch in "~*?")
+        body = choice(inputs["option"], labels, points, codes, decimals, wildcards)
     elif kind == "all_or_nothing":
         body = all_or_nothing(m, inputs["active"], inputs["total"], decimals)
     elif kind == "count_steps":
