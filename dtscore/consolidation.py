@@ -174,6 +174,8 @@ class Entry:
             parts.append("có lỗi, xem “Phát hiện”")
         if any(n.code == "DUPLICATE_UNIT" for n in self.notes):
             parts.append("đơn vị gửi nhiều tệp")
+        if any(n.code == "UNKNOWN_UNIT" for n in self.notes):
+            parts.append("không có trong danh sách đơn vị")
         if self.appraisals:
             parts.append(f"đã thẩm định {len(self.appraisals)} tiêu chí")
         return "; ".join(parts)

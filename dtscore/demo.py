@@ -12,6 +12,7 @@
 Everything is written under the output folder; nothing else is touched.
 """
 
+import csv
 import os
 import shutil
 from dataclasses import dataclass
@@ -95,8 +96,10 @@ def demo_units() -> list:
 
 
 def write_units_csv(units, path: Path):
-    lines = ["code,name,level"] + [f"{u.code},\"{u.name}\",{u.level}" for u in units]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["code", "name", "level"])
+        writer.writerows([u.code, u.name, u.level] for u in units)
 
 
 _BOOKS = {}  # (set id, level, year) → a template workbook, refilled for each unit (building is slow)

@@ -59,6 +59,8 @@ def read_unit_list(path) -> list:
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError(str(path), "không tìm thấy danh sách đơn vị") from None
     except OSError as exc:
         raise InputError(str(path), f"không đọc được danh sách đơn vị ({exc.strerror})") from None
     except UnicodeDecodeError:

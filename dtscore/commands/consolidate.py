@@ -1,6 +1,7 @@
 """`dtscore consolidate INBOX/ -o RESULT.xlsx [--year Y] [--units units.csv] [--appraisal A.xlsx]
 [--db history.sqlite] [--csv DIR/] [--workers N]`: check, consolidate and rank every workbook."""
 
+import sys
 from pathlib import Path
 
 from ..consolidation import SUPERSEDED, UNREADABLE, consolidate, inbox_files
@@ -59,7 +60,10 @@ def run(args):
     cons = consolidate(sheets, year=args.year, units=units, appraisal=args.appraisal, workers=args.workers,
                        progress=not args.no_progress, skipped=others)
     stored = None
-    if args.db:
+    if args.db and cons.year is None:
+        print("Cảnh báo: không xác định được năm đánh giá (không tệp nào đọc được năm): chưa lưu lịch sử; "
+              "dùng --year", file=sys.stderr)
+    elif args.db:
         from ..history import record, year_units
 
         stored = record(cons, args.db)
