@@ -36,6 +36,8 @@ from .submission import (
     SCORE,
     TOTAL_CLAIMED,
     TOTAL_SCORE,
+    UNIT_CODE,
+    UNIT_NAME,
     Submission,
 )
 from .values import date_to_excel_serial, fmt_date_vn, parse_date
@@ -138,7 +140,7 @@ def validate_submission(sub: Submission, today: date | None = None, criteria_set
     order = {c.key: i for i, c in enumerate(level.walk())}
     per_criterion = sorted(engine + typed + tampered + stale, key=lambda f: order.get(f.key, -1))
     out.result = result
-    out.findings = header + structure + param_findings + per_criterion
+    out.findings = header + _check_unit(sub) + structure + param_findings + per_criterion
     return out
 
 
@@ -181,6 +183,18 @@ def _criteria_of(sub: Submission, criteria_sets=()):
                                 f"{cs.id} {cs.version} ({cs.fingerprint}): biểu mẫu không lập từ bộ tiêu chí hiện hành "
                                 "hoặc đã bị sửa", cell=ref(CRITERIA_FINGERPRINT), name=CRITERIA_FINGERPRINT))
     return cs, cs.level(sub.level), findings
+
+
+def _check_unit(sub: Submission) -> list:
+    """The unit's code is how Sở TTTT matches a file to a unit; its name is what people read."""
+    findings = []
+    if not sub.unit.get("code"):
+        findings.append(Finding("INPUT_MISSING", None, "Chưa ghi mã đơn vị (trang “Thông tin”): Sở TTTT không ghép "
+                                "được tệp với đơn vị", cell=sub.ref(UNIT_CODE), name=UNIT_CODE))
+    if not sub.unit.get("name"):
+        findings.append(Finding("INPUT_MISSING", None, "Chưa ghi tên đơn vị (trang “Thông tin”)", severity=WARNING,
+                                cell=sub.ref(UNIT_NAME), name=UNIT_NAME))
+    return findings
 
 
 def expected_names(crit) -> list:

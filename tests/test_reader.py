@@ -157,3 +157,23 @@ def test_renamed_sheet_names_the_sheet(files, tmp_path):
 def test_missing_file_and_folder(tmp_path):
     assert "không tìm thấy" in _error(tmp_path / "khong-co.xlsx")
     assert "thư mục" in _error(tmp_path)
+
+
+def test_strict_open_xml_is_read_too(files, tmp_path):
+    # Excel's "Strict Open XML Spreadsheet" uses other namespaces for the same structure
+    transitional = {"http://schemas.openxmlformats.org/spreadsheetml/2006/main": "http://purl.oclc.org/ooxml/spreadsheetml/main",
+                    "http://schemas.openxmlformats.org/officeDocument/2006/relationships": "http://purl.oclc.org/ooxml/officeDocument/relationships"}
+    strict = tmp_path / "strict.xlsx"
+    with zipfile.ZipFile(files["clean"]) as zin, zipfile.ZipFile(strict, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.endswith((".xml", ".rels")):
+                text = data.decode("utf-8")
+                for old, new in transitional.items():
+                    text = text.replace(old, new)
+                data = text.encode("utf-8")
+            zout.writestr(item, data)
+    assert "purl.oclc.org" in zipfile.ZipFile(strict).read("xl/workbook.xml").decode()
+    a, b = read_workbook(files["clean"]), read_workbook(strict)
+    assert (b.inputs, b.claimed, b.evidence, b.unit) == (a.inputs, a.claimed, a.evidence, a.unit)
+    assert b.cells["H04_score"].formula == a.cells["H04_score"].formula

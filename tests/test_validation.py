@@ -252,3 +252,12 @@ def test_every_finding_names_criterion_cell_and_name(files):
     for f in v.findings:
         assert f.key and f.cell and f.name, f
         assert f.cell.startswith("'Chấm điểm'!")
+
+
+def test_a_missing_unit_code_is_reported_on_thong_tin(files):
+    path = _edit(files, "no-unit", lambda wb: (_set(wb, "unit_code", None), _set(wb, "unit_name", None)))
+    v = validate_file(path, today=vf.TODAY)
+    found = {f.name: f for f in v.findings if f.code == "INPUT_MISSING"}
+    assert set(found) == {"unit_code", "unit_name"}
+    assert found["unit_code"].severity == "error" and found["unit_name"].severity == "warning"
+    assert found["unit_code"].cell == vf.coordinate_of(path, "unit_code")

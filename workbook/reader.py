@@ -49,6 +49,8 @@ from dtscore.values import nfc
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL_NS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+STRICT_NS = "{http://purl.oclc.org/ooxml/spreadsheetml/main}"
+STRICT_REL_NS = "{http://purl.oclc.org/ooxml/officeDocument/relationships}"
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File: an old .xls or an encrypted .xlsx
 ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
@@ -112,15 +114,18 @@ class _Package:
             raise WorkbookError("tệp Excel nhị phân (.xlsb) — lưu lại dạng .xlsx (Excel Workbook)")
         self.workbook_part = self._main_part(names)
         root = self._xml(self.workbook_part)
+        # Transitional OOXML (what Excel saves by default) or Strict ("Strict Open XML Spreadsheet")
+        self.ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else NS
+        self.rel_ns = STRICT_REL_NS if self.ns == STRICT_NS else REL_NS
         rels = self._rels(self.workbook_part)
-        pr = root.find(f"{NS}workbookPr")
+        pr = root.find(f"{self.ns}workbookPr")
         self.date1904 = pr is not None and pr.get("date1904") in ("1", "true")
         self.sheets = []  # (name, part path)
-        for sheet in root.iter(f"{NS}sheet"):
-            target = rels.get(sheet.get(f"{REL_NS}id"))
+        for sheet in root.iter(f"{self.ns}sheet"):
+            target = rels.get(sheet.get(f"{self.rel_ns}id"))
             self.sheets.append((nfc(sheet.get("name", "")), target))
         self.defined = {}  # workbook-scoped name → reference text
-        for dn in root.iter(f"{NS}definedName"):
+        for dn in root.iter(f"{self.ns}definedName"):
             name = dn.get("name", "")
             if dn.get("localSheetId") is not None or name.startswith("_xlnm."):
                 continue
@@ -166,8 +171,8 @@ class _Package:
         if self._strings is None:
             self._strings = []
             if self.shared_part:
-                for si in self._xml(self.shared_part).iter(f"{NS}si"):
-                    self._strings.append(_text_of(si))
+                for si in self._xml(self.shared_part).iter(f"{self.ns}si"):
+                    self._strings.append(_text_of(si, self.ns))
         return self._strings
 
     @property
@@ -177,9 +182,9 @@ class _Package:
             self._formats = []
             if self.styles_part:
                 root = self._xml(self.styles_part)
-                custom = {int(f.get("numFmtId")): f.get("formatCode", "") for f in root.iter(f"{NS}numFmt")}
-                xfs = root.find(f"{NS}cellXfs")
-                for xf in xfs.iter(f"{NS}xf") if xfs is not None else ():
+                custom = {int(f.get("numFmtId")): f.get("formatCode", "") for f in root.iter(f"{self.ns}numFmt")}
+                xfs = root.find(f"{self.ns}cellXfs")
+                for xf in xfs.iter(f"{self.ns}xf") if xfs is not None else ():
                     fid = int(xf.get("numFmtId", 0))
                     self._formats.append(custom.get(fid) or BUILTIN_FORMATS.get(fid, "General"))
         return self._formats
@@ -190,12 +195,12 @@ class _Package:
         remaining = set(wanted)
         with self.archive.open(part) as fh:
             for _, elem in ET.iterparse(fh, events=("end",)):
-                if elem.tag != f"{NS}c":
-                    if elem.tag == f"{NS}row" or elem.tag == f"{NS}sheetData":
+                if elem.tag != f"{self.ns}c":
+                    if elem.tag == f"{self.ns}row" or elem.tag == f"{self.ns}sheetData":
                         elem.clear()
                     continue
                 coord = elem.get("r")
-                f = elem.find(f"{NS}f")
+                f = elem.find(f"{self.ns}f")
                 formula = None
                 if f is not None:
                     formula = self._formula(f, coord, masters)
@@ -225,11 +230,11 @@ class _Package:
         kind = c.get("t", "n")
         style = int(c.get("s", 0))
         number_format = self.formats[style] if style < len(self.formats) else "General"
-        v = c.find(f"{NS}v")
+        v = c.find(f"{self.ns}v")
         raw = v.text if v is not None else None
         if kind == "inlineStr":
-            is_ = c.find(f"{NS}is")
-            return formula, (_text_of(is_) if is_ is not None else None), "s", number_format
+            is_ = c.find(f"{self.ns}is")
+            return formula, (_text_of(is_, self.ns) if is_ is not None else None), "s", number_format
         if raw is None:
             return formula, None, "n", number_format
         if kind == "s":
@@ -264,14 +269,14 @@ def _from_serial(serial: float, date1904: bool) -> datetime:
     return datetime(1899, 12, 30) + timedelta(days=serial)
 
 
-def _text_of(elem) -> str:
+def _text_of(elem, ns) -> str:
     # Rich text runs are concatenated; phonetic guides (rPh) are not part of the value.
     parts = []
     for child in elem:
-        if child.tag == f"{NS}t":
+        if child.tag == f"{ns}t":
             parts.append(child.text or "")
-        elif child.tag == f"{NS}r":
-            parts.extend(t.text or "" for t in child.iter(f"{NS}t"))
+        elif child.tag == f"{ns}r":
+            parts.extend(t.text or "" for t in child.iter(f"{ns}t"))
     return _unescape("".join(parts))
 
 
