@@ -271,11 +271,43 @@ def _check_rule(path, key, rule, max_points, parameters):
         for option in rule["options"]:
             _check_fields(path, f"{key}.rule.options.{option['code']}", option, {"code", "label", "points"}, "lựa chọn")
             _text(path, f"{key}.rule.options.{option['code']}.label", option.get("label"), "nhãn")
+    for flag in ("min_inclusive", "floor_inclusive", "lower_is_better"):
+        if flag in rule and not isinstance(rule[flag], bool):
+            raise CriteriaError(path, f"{key}.rule.{flag}", f"{flag} phải là true hoặc false")
+    if kind.name == "bands":
+        _check_bands(path, key, rule)
+    if kind.name == "count_steps" and (not isinstance(rule["steps"], list) or not rule["steps"]):
+        raise CriteriaError(path, f"{key}.rule.steps", "steps phải là danh sách điểm theo số lượng: [điểm khi 0, khi 1, …]")
     points = [o["points"] for o in rule.get("options", [])] + [b.get("points") for b in rule.get("bands", [])]
-    points += list(rule.get("steps", []))
+    points += list(rule.get("steps", [])) + ([rule["else"]] if "else" in rule else [])
     for p in points:
         if not 0 <= _num(path, f"{key}.rule", p, "điểm") <= max_points:
             raise CriteriaError(path, f"{key}.rule", f"điểm {p} nằm ngoài [0; {max_points}]")
+
+
+def _check_bands(path, key, rule):
+    """Bands: a list from the highest lower edge down, each {min, points, inclusive?}."""
+    where = f"{key}.rule.bands"
+    bands = rule["bands"]
+    if not isinstance(bands, list) or not bands:
+        raise CriteriaError(path, where, "bands phải là danh sách các khung {min, points}, từ mức cao xuống thấp")
+    if rule.get("input", "value") not in ("value", "ratio"):
+        raise CriteriaError(path, f"{key}.rule.input", "input của bands chỉ nhận “value” (số) hoặc “ratio” (tỉ lệ)")
+    previous = None
+    for number, band in enumerate(bands, 1):
+        _check_fields(path, f"{where}[{number}]", band, {"min", "points", "inclusive"}, "khung")
+        for name in ("min", "points"):
+            if name not in band:
+                raise CriteriaError(path, f"{where}[{number}]", f"khung thiếu “{name}”")
+        low = _num(path, f"{where}[{number}].min", band["min"], "min")
+        if "inclusive" in band and not isinstance(band["inclusive"], bool):
+            raise CriteriaError(path, f"{where}[{number}].inclusive", "inclusive phải là true (≥, “từ”) hoặc false (>, “trên”)")
+        if rule.get("input") == "ratio" and not 0 <= low <= 1:
+            raise CriteriaError(path, f"{where}[{number}].min", f"mức {low} của tỉ lệ phải trong [0; 1], ví dụ 0.1 cho 10%")
+        if previous is not None and low >= previous:
+            raise CriteriaError(path, f"{where}[{number}].min",
+                                f"các khung phải xếp từ mức cao xuống thấp: {low} đứng sau {previous}")
+        previous = low
 
 
 def _build_criterion(path, raw, parameters, seen_keys, depth=0) -> Criterion:

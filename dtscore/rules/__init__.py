@@ -7,6 +7,7 @@ module only says which inputs a kind takes and how its rule parameters feed thos
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ..decimals import fmt_vn
 from . import choices, counts, lateness, ratios
 
 DATE, RATIO, COUNT, NUMBER, CHOICE = "date", "ratio", "count", "number", "choice"
@@ -53,14 +54,15 @@ class InputSpec:
 @dataclass(frozen=True)
 class RuleKind:
     """A kind of rule: `inputs(rule)` lists what a unit fills in; `score(max, values, rule, params)`
-    returns the unrounded score; `check(values, rule)` returns (input, message) range problems."""
+    returns the unrounded score; `check(values, rule, max_points)` returns (input, message) range
+    problems (max_points is passed by keyword-compatible position and may be None)."""
 
     name: str
     required: tuple
     optional: tuple
     inputs: callable
     score: callable
-    check: callable = field(default=lambda values, rule: [])
+    check: callable = field(default=lambda values, rule, max_points=None: [])
 
 
 def _options(rule):
@@ -103,7 +105,7 @@ def _ratio_value(values):
     return ratios.share(values["numerator"], values["denominator"])
 
 
-def _counts_check(values, rule):
+def _counts_check(values, rule, max_points=None):
     n, d = values.get("numerator"), values.get("denominator")
     if n is not None and d is not None and n > d:
         return [("numerator", f"tử số {n} lớn hơn mẫu số {d}")]
@@ -124,10 +126,12 @@ def _gate_score(max_points, values, rule, params):
 
 
 def _gated_score(max_points, values, rule, params):
-    ratio = _ratio_value(values)
-    if ratio is None:
-        return NOT_APPLICABLE
-    return ratios.gated_ratio(max_points, ratio, Decimal(str(rule["floor"])), Decimal(str(rule.get("factor", 1))))
+    floor, factor = Decimal(str(rule["floor"])), Decimal(str(rule.get("factor", 1)))
+    inclusive = rule.get("floor_inclusive", True)
+    if values.get("ratio") is not None:
+        return ratios.gated_ratio(max_points, values["ratio"], floor, factor, inclusive)
+    score = ratios.gated_count(max_points, values["numerator"], values["denominator"], floor, factor, inclusive)
+    return NOT_APPLICABLE if score is None else score
 
 
 # -- counts ------------------------------------------------------------------------------------
@@ -159,7 +163,7 @@ def _team_inputs(rule):
     ]
 
 
-def _team_check(values, rule):
+def _team_check(values, rule, max_points=None):
     a, t = values.get("active"), values.get("total")
     problems = []
     if a is not None and t is not None and a > t:
@@ -192,8 +196,22 @@ def _bands_inputs(rule):
 
 def _bands_score(max_points, values, rule, params):
     value = values["ratio"] if rule.get("input") == "ratio" else values["value"]
-    edges = [(b["min"], b["points"]) for b in rule["bands"]]
+    edges = [(b["min"], b["points"], b.get("inclusive")) for b in rule["bands"]]
     return choices.bands(value, edges, rule.get("min_inclusive", True))
+
+
+# -- points given by an assessor -----------------------------------------------------------------
+
+
+def _assessed_inputs(rule):
+    return [InputSpec("points", NUMBER, rule.get("label", "Điểm được đánh giá"), "điểm")]
+
+
+def _assessed_check(values, rule, max_points=None):
+    points = values.get("points")
+    if points is not None and max_points is not None and points > max_points:
+        return [("points", f"điểm được đánh giá {fmt_vn(points, 4)} vượt điểm chuẩn {fmt_vn(max_points, 4)}")]
+    return []
 
 
 def _minmax_inputs(rule):
@@ -206,7 +224,8 @@ RULE_KINDS = {
         RuleKind("late_months", ("due",), ("mode", "max_deduction"), _late_inputs, _late_score),
         RuleKind("ratio_target", ("target",), ("input",), _ratio_inputs, _ratio_score, _counts_check),
         RuleKind("threshold_gate", ("threshold",), ("input",), _ratio_inputs, _gate_score, _counts_check),
-        RuleKind("gated_ratio", ("floor",), ("factor", "input"), _ratio_inputs, _gated_score, _counts_check),
+        RuleKind("gated_ratio", ("floor",), ("factor", "input", "floor_inclusive"), _ratio_inputs, _gated_score,
+                 _counts_check),
         RuleKind(
             "late_entries",
             (),
@@ -232,5 +251,13 @@ RULE_KINDS = {
         ),
         RuleKind("bands", ("bands",), ("input", "min_inclusive", "label", "unit"), _bands_inputs, _bands_score),
         RuleKind("minmax", (), ("lower_is_better", "label", "unit"), _minmax_inputs, lambda *a: PENDING),
+        RuleKind(
+            "assessed",
+            (),
+            ("label",),
+            _assessed_inputs,
+            lambda m, v, rule, p: choices.assessed(v["points"], m),
+            _assessed_check,
+        ),
     ]
 }

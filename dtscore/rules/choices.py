@@ -1,4 +1,5 @@
-"""Scores chosen from a list of described cases, and banded values."""
+"""Scores chosen from a list of described cases, banded values, Min-Max positions across units, and
+points an assessor gives directly."""
 
 from decimal import Decimal
 
@@ -10,11 +11,17 @@ def choice(option: str, points: dict) -> Decimal:
 
 def bands(value, edges, min_inclusive=True) -> Decimal:
     """Points of the first band whose lower edge the value reaches; edges = [(min, points), …]
-    from the highest down. min_inclusive: '≥ 50 → …' (True) or '> 10% → …' (False)."""
+    from the highest down. min_inclusive: '≥ 50 → …' (True) or '> 10% → …' (False).
+
+    A band may carry its own edge as a third item, (min, points, inclusive), for a text that mixes
+    both ("trên 0,3 lần → 1,5; từ 0,1 đến dưới 0,3 → 1,0"); None there means min_inclusive.
+    A value exactly on an exclusive edge falls to the band below: it has not met the condition.
+    """
     value = Decimal(value)
-    for low, points in edges:
-        low = Decimal(str(low))
-        if value > low or (min_inclusive and value == low):
+    for edge in edges:
+        low, points = Decimal(str(edge[0])), edge[1]
+        inclusive = min_inclusive if len(edge) < 3 or edge[2] is None else edge[2]
+        if value > low or (inclusive and value == low):
             return Decimal(str(points))
     return Decimal(0)
 
@@ -26,3 +33,12 @@ def minmax(value, lowest, highest, max_points, lower_is_better=False) -> Decimal
         return Decimal(max_points)
     position = (highest - value) if lower_is_better else (value - lowest)
     return Decimal(max_points) * position / (highest - lowest)
+
+
+def assessed(points, max_points) -> Decimal:
+    """Points an assessor gives directly (survey, appraisal council): taken as given, 0 ≤ points ≤
+    max. Out of range is the caller's error to report (INPUT_OUT_OF_RANGE), never clamped here."""
+    points = Decimal(points)
+    if not 0 <= points <= Decimal(max_points):
+        raise ValueError(f"assessed points {points} outside [0; {max_points}]")
+    return points

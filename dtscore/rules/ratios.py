@@ -45,11 +45,24 @@ def all_or_nothing(max_points, active, total) -> Decimal:
     return Decimal(max_points) if total > 0 and active >= total else ZERO
 
 
-def gated_ratio(max_points, ratio, floor, factor=1) -> Decimal:
-    """100% → max; floor ≤ ratio < 100% → ratio × max × factor; below the floor → 0."""
-    ratio = Decimal(ratio)
-    if ratio >= 1:
+def gated_ratio(max_points, ratio, floor, factor=1, floor_inclusive=True) -> Decimal:
+    """100% → max; floor ≤ ratio < 100% → ratio × max × factor; below the floor → 0.
+
+    floor_inclusive=False reads "80% < Tỷ lệ < 100%: Tỷ lệ × Điểm tối đa; Tỷ lệ < 80%: 0" (DTI
+    6.3): exactly 80% has not met "80% <" and scores 0, the tier below.
+    """
+    return gated_count(max_points, Decimal(ratio), 1, floor, factor, floor_inclusive)
+
+
+def gated_count(max_points, numerator, denominator, floor, factor=1, floor_inclusive=True) -> Decimal | None:
+    """gated_ratio with the ratio given as numerator ÷ denominator (None when the denominator is 0),
+    compared and scaled without an intermediate division, so exact results stay exact."""
+    if denominator == 0:
+        return None
+    numerator, denominator, floor = Decimal(numerator), Decimal(denominator), Decimal(str(floor))
+    if numerator >= denominator:
         return Decimal(max_points)
-    if ratio < Decimal(floor):
+    reach = floor * denominator
+    if numerator < reach or (not floor_inclusive and numerator == reach):
         return ZERO
-    return ratio * Decimal(max_points) * Decimal(factor)
+    return max(ZERO, Decimal(max_points) * Decimal(str(factor)) * numerator / denominator)
