@@ -4,6 +4,7 @@ and report findings. Pure: the same inputs (and `today`) always give the same re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 from . import rules
 from .criteria import CriteriaSet, Criterion
@@ -176,7 +177,7 @@ def _score_leaf(cs, crit: Criterion, raw_inputs: dict, params: dict, year, today
             findings.append(Finding("INPUT_OUT_OF_RANGE", crit.key, f"{label} – {spec.label}: {message}",
                                     severity=severity if severity != "error" else "", name=field_name))
             blocked = blocked or severity == "error"
-    for input_name, message in kind.check(values, crit.rule):
+    for input_name, message in kind.check(values, crit.rule, crit.max_points):
         findings.append(Finding("INPUT_OUT_OF_RANGE", crit.key, f"{label}: {message}", name=f"{crit.key}_{input_name}"))
         blocked = True
     if missing:
@@ -327,15 +328,27 @@ def _check_claim(row: CriterionResult, decimals, findings):
 
 
 def _index(level, top):
-    """Weighted index roll-up (DTI): Σ (score ÷ applicable max) × weight ÷ weights_total."""
+    """Weighted index roll-up (DTI): Σ value × weight ÷ weights_total, value = score ÷ applicable
+    max in [0, 1], rounded half-up to `digits` (4: the published DTI convention).
+
+    A component that does not apply at all leaves the sum with its weight, and the rest is brought
+    back to the full scale (Σ value × weight ÷ Σ applicable weights × Σ weights ÷ weights_total):
+    achieved ÷ applicable maximum, as for the total. Nothing applicable → None, not 0 ÷ 0.
+    Computed in fractions, so an exact half at the last digit rounds up as Excel's ROUND does.
+    """
     spec = level.index
     if not spec:
         return None
-    weights_total = Decimal(str(spec.get("weights_total", 1)))
-    crits = {c.key: c for c in level.criteria}
-    total = Decimal(0)
+    weights_total = Fraction(str(spec.get("weights_total", 1)))
+    weight_of = {c.key: (c.weight if c.weight is not None else c.max_points) for c in level.criteria}
+    achieved, applicable, every = Fraction(0), Fraction(0), Fraction(0)
     for row in top:
-        weight = crits[row.key].weight if crits[row.key].weight is not None else row.max_points
-        if row.score is not None and row.applicable_max > 0:
-            total += row.score / row.applicable_max * weight
-    return round_half_up(total / weights_total, int(spec.get("digits", 4)))
+        weight = Fraction(str(weight_of[row.key]))
+        every += weight
+        if row.applicable_max > 0:
+            applicable += weight
+            achieved += Fraction(str(row.score or 0)) / Fraction(str(row.applicable_max)) * weight
+    if applicable == 0:
+        return None
+    index = achieved / applicable * every / weights_total
+    return round_half_up(Decimal(index.numerator) / Decimal(index.denominator), int(spec.get("digits", 4)))
