@@ -10,6 +10,7 @@ from pathlib import Path
 from .decimals import fmt_vn
 from .findings import CODES, ERROR, SEVERITY_VN, WARNING, count_by_severity
 from .errors import DtscoreError
+from .safecells import set_cell
 
 REPORT_SUFFIXES = (".xlsx", ".html", ".htm")
 MODE_VN = {"udf": "hàm DT_* (add-in xlwings)", "native": "công thức Excel thường"}
@@ -181,14 +182,10 @@ def _write_xlsx(validations, tmp, folder: Path):
 
 
 def _append_text(ws, row):
-    """Append a row; text that looks like a formula (=, +, -, @ from a unit's file) stays text."""
-    ws.append([None if isinstance(v, str) else v for v in row])
-    r = ws.max_row
+    """Append a row; text from a unit's file that looks like a formula (=, +, -, @) stays text."""
+    r = ws.max_row + 1
     for i, value in enumerate(row, start=1):
-        if isinstance(value, str):
-            cell = ws.cell(r, i)
-            cell.value = value
-            cell.data_type = "s"
+        set_cell(ws.cell(r, i), value)
 
 
 def html_report(validations) -> str:

@@ -249,3 +249,18 @@ def test_a_set_outside_the_built_in_ones_is_given_with_set(capsys, tmp_path):
     (item,) = json.loads(out)
     assert code == 0 and item["criteria_set"] == "template-all-kinds" and item["criteria"]
     assert not [f for f in item["findings"] if f["code"] in ("TEMPLATE_MISMATCH", "FORMULA_TAMPERED")]
+
+
+def test_text_from_a_unit_never_becomes_a_formula_in_the_report(capsys, tmp_path):
+    odd = '=HYPERLINK("http://x","bấm")'  # text a unit typed with Excel's apostrophe: '=HYPERLINK(…)
+    wb = load_workbook(vf.fill(vf.build(tmp_path), tmp_path / "odd.xlsx", vf.clean_values()))
+    ws, coord = vf.destination(wb, "unit_name")
+    ws[coord].value = odd
+    ws[coord].data_type = "s"
+    path = tmp_path / "odd.xlsx"
+    wb.save(path)
+    report = tmp_path / "out" / "ket-qua.xlsx"
+    report.parent.mkdir()
+    assert run(capsys, path, "--report", report)[0] == 0
+    cell = load_workbook(report)["Tổng hợp"]["C2"]
+    assert cell.value == odd and cell.data_type == "s"
