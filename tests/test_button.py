@@ -126,6 +126,8 @@ def test_a_clean_workbook_changes_nothing_and_says_so(books):
     assert "84,56 / 100" in values["A4"]
     (alert,) = [a for a in actions if a["func"] == "alert"]
     assert alert["args"][0].startswith("Không có lỗi")
+    widths = {a["start_column"]: a["args"][0] for a in actions if a["func"] == "setColumnWidth"}
+    assert widths[6] == 90 * 7  # the message column is wide enough to read (Office.js: points)
 
 
 def test_faults_are_listed_linked_coloured_and_only_the_score_is_repaired(books):

@@ -154,6 +154,7 @@ def _write_check_sheet(book, validation, summary):
     sheet.range("A1").value = lines
     sheet.range((HEADER_ROW, 1)).value = [COLUMNS]
     sheet.range((HEADER_ROW, 1), (HEADER_ROW, len(COLUMNS))).color = HEADER_FILL
+    _layout_check_sheet(sheet)
     findings = validation.findings
     if not findings:
         sheet.range((HEADER_ROW + 1, 1)).value = [["", "", "", "", "", "", "Không có lỗi: có thể gửi biểu mẫu."]]
@@ -168,6 +169,20 @@ def _write_check_sheet(book, validation, summary):
         if f.severity in SEVERITY_FILL:
             sheet.range((first + i, 2)).color = SEVERITY_FILL[f.severity]
     return sheet
+
+
+CHECK_WIDTHS = (5, 9, 8, 18, 20, 26, 90)  # characters, columns A–G
+
+
+def _layout_check_sheet(sheet):
+    """Readable without touching anything: widths, a bold title and headers, wrapped messages.
+    Office.js measures widths in points, COM in characters (about 7 points each)."""
+    remote = isinstance(sheet.book.api, dict)
+    for i, width in enumerate(CHECK_WIDTHS, start=1):
+        sheet.range((1, i)).column_width = width * 7 if remote else width
+    sheet.range("A1").font.bold = True
+    sheet.range((HEADER_ROW, 1), (HEADER_ROW, len(COLUMNS))).font.bold = True
+    sheet.range((HEADER_ROW + 1, len(COLUMNS)), (HEADER_ROW + 500, len(COLUMNS))).wrap_text = True
 
 
 def _link_formula(ref: str) -> str:
