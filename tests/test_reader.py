@@ -177,3 +177,41 @@ def test_strict_open_xml_is_read_too(files, tmp_path):
     a, b = read_workbook(files["clean"]), read_workbook(strict)
     assert (b.inputs, b.claimed, b.evidence, b.unit) == (a.inputs, a.claimed, a.evidence, a.unit)
     assert b.cells["H04_score"].formula == a.cells["H04_score"].formula
+
+
+def _central_entries(data: bytes):
+    start = 0
+    while (start := data.find(b"PK\x01\x02", start + 1)) != -1:
+        yield start
+
+
+@pytest.mark.parametrize("offset, value, what", [
+    (6, b"\xff\x00", "an impossible 'version needed to extract'"),  # zipfile: NotImplementedError
+    (8, b"\x01\x00", "the 'encrypted' flag of a zip entry"),  # zipfile: RuntimeError
+])
+def test_damaged_zip_directory(files, tmp_path, offset, value, what):
+    data = bytearray(files["clean"].read_bytes())
+    for entry in _central_entries(bytes(data)):
+        data[entry + offset: entry + offset + 2] = value
+    (tmp_path / "damaged.xlsx").write_bytes(bytes(data))
+    assert "bị hỏng" in _error(tmp_path / "damaged.xlsx"), what
+
+
+def test_damaged_bytes_give_a_workbook_error_or_a_submission(files, tmp_path):
+    """Flipped bytes and cut files (a bad download, a broken USB stick): never another exception."""
+    import random
+
+    data = files["clean"].read_bytes()
+    rng = random.Random(7)
+    path = tmp_path / "damaged.xlsx"
+    for _ in range(300):
+        damaged = bytearray(data)
+        for _ in range(rng.choice([1, 3, 10])):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        if rng.random() < 0.2:
+            damaged = damaged[: rng.randrange(len(damaged))]
+        path.write_bytes(bytes(damaged))
+        try:
+            read_workbook(path)
+        except WorkbookError as exc:
+            assert "\n" not in str(exc)

@@ -13,6 +13,7 @@ file itself is a WorkbookError with a one-line Vietnamese reason.
 import hashlib
 import posixpath
 import re
+import struct
 import zipfile
 import zlib
 from datetime import datetime, timedelta
@@ -82,7 +83,8 @@ def read_workbook(path) -> Submission:
             return _submission(book, path, hashlib.sha256(data).hexdigest())
     except zipfile.BadZipFile:
         raise WorkbookError("tệp .xlsx bị hỏng hoặc chưa tải về hết (cấu trúc nén không đọc được)") from None
-    except (zlib.error, EOFError, KeyError) as exc:
+    except (zlib.error, EOFError, KeyError, ValueError, IndexError, NotImplementedError, RuntimeError, struct.error,
+            UnicodeDecodeError) as exc:  # a damaged package shows up as any of these
         raise WorkbookError(f"tệp .xlsx bị hỏng hoặc chưa tải về hết ({type(exc).__name__})") from None
     except ET.ParseError:
         raise WorkbookError("tệp .xlsx bị hỏng: nội dung XML bên trong không hợp lệ") from None
