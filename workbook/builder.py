@@ -27,6 +27,7 @@ from .filling import fill
 from .guide import write_guide
 from .score_sheet import Context, write_score_sheet
 from .validations import Validations
+from dtscore.safecells import set_cell
 
 FORMULA_MODES = ("native", "udf")
 UDF_MODULE = "udfs.functions"
@@ -181,7 +182,8 @@ def _write_info(ws, cs, level, year, formulas, unit_code, unit_name, contact, na
 
 def _info_row(ws, row, label, value, note, is_input, fmt):
     a, b, c = ws[f"A{row}"], ws[f"B{row}"], ws[f"C{row}"]
-    a.value, b.value, c.value = label, value, note
+    a.value, c.value = label, note
+    set_cell(b, value)  # a unit name typed as "=…" in units.csv stays text
     for cell in (a, b, c):
         cell.font = S.BODY
         cell.border = S.BORDER

@@ -2,6 +2,7 @@
 dictionaries dtscore.scoring.score_unit takes go into the cells an official would type into."""
 
 from openpyxl import Workbook
+from dtscore.safecells import set_cell
 
 
 def named_cell(wb: Workbook, name: str):
@@ -29,7 +30,7 @@ def fill(wb: Workbook, inputs=None, claimed=None, evidence=None, notes=None, par
         named_cell(wb, f"param_{name}").value = value
     for field in ("code", "name"):
         if unit and field in unit:
-            named_cell(wb, f"unit_{field}").value = unit[field]
+            set_cell(named_cell(wb, f"unit_{field}"), unit[field])  # a name from a CSV is never a formula
     return wb
 
 

@@ -207,6 +207,7 @@ def write_score_sheet(ws, ctx: Context, dv: Validations):
     ws.protection.sheet = True
     ws.protection.formatColumns = False  # officials may widen columns and rows to read long text
     ws.protection.formatRows = False
+    ws.protection.formatCells = False  # the button colours offending cells, also where it cannot unprotect (Office.js)
     return blocks
 
 
