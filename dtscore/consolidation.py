@@ -14,6 +14,7 @@ Steps, in order:
 Nothing here writes files: see result_workbook (RESULT.xlsx and CSV) and history (SQLite).
 """
 
+import gc
 import os
 import sys
 from collections import Counter, defaultdict
@@ -92,10 +93,16 @@ def read_all(paths, workers=None, progress=True) -> list:
                 bar.update()
         else:
             chunk = max(1, min(16, len(paths) // (workers * 8)))
-            with ProcessPoolExecutor(max_workers=min(workers, len(paths))) as pool:
-                for read in pool.map(read_one, paths, chunksize=chunk):
-                    out.append(read)
-                    bar.update()
+            # Workers are forked copies of this process: freezing what it already holds keeps
+            # their garbage collector off it (else each one walks, and copies, the whole heap).
+            gc.freeze()
+            try:
+                with ProcessPoolExecutor(max_workers=min(workers, len(paths))) as pool:
+                    for read in pool.map(read_one, paths, chunksize=chunk):
+                        out.append(read)
+                        bar.update()
+            finally:
+                gc.unfreeze()
     finally:
         bar.close()
     return out
