@@ -7,6 +7,7 @@ rule parameter is a CriteriaError naming the file and the criterion.
 import copy
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -29,6 +30,7 @@ CRITERION_FIELDS = {
     "source_quality", "allow_not_applicable", "children", "weight", "children_sum_differs",
 }  # fmt: skip
 PARAMETER_FIELDS = {"value", "label", "reference", "note"}
+KEY_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9._]*")
 LEVEL_TITLES = {"tinh": "Đơn vị cấp tỉnh", "huyen": "Đơn vị cấp huyện", "xa": "Đơn vị cấp xã"}
 
 
@@ -316,6 +318,8 @@ def _build_criterion(path, raw, parameters, seen_keys, depth=0) -> Criterion:
     _check_fields(path, where, raw, CRITERION_FIELDS, "tiêu chí")
     if not key or not isinstance(key, str):
         raise CriteriaError(path, where, "thiếu “key”")
+    if not KEY_PATTERN.fullmatch(key):  # every input becomes a workbook name KEY_<input>
+        raise CriteriaError(path, key, "key chỉ gồm chữ cái không dấu, chữ số, “.” và “_”, bắt đầu bằng chữ cái (ví dụ D6.3)")
     if key in seen_keys:
         raise CriteriaError(path, key, "key bị trùng")
     seen_keys.add(key)
@@ -365,6 +369,29 @@ def _build_criterion(path, raw, parameters, seen_keys, depth=0) -> Criterion:
     )
 
 
+def _check_index(path, code, index, criteria):
+    """A weighted index (DTI): {kind: weighted, digits, weights_total}; weights on the top-level
+    criteria only (the index's components), each > 0."""
+    where = f"levels.{code}.index"
+    if index is not None:
+        _check_fields(path, where, index, {"kind", "digits", "weights_total"}, "chỉ số (index)")
+        if index.get("kind") != "weighted":
+            raise CriteriaError(path, f"{where}.kind", "chỉ có loại chỉ số “weighted” (Σ giá trị × trọng số ÷ weights_total)")
+        digits = index.get("digits", 4)
+        if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 6:
+            raise CriteriaError(path, f"{where}.digits", "digits phải là số nguyên từ 0 đến 6")
+        if _num(path, f"{where}.weights_total", index.get("weights_total", 1), "weights_total") <= 0:
+            raise CriteriaError(path, f"{where}.weights_total", "weights_total phải lớn hơn 0")
+    for top in criteria:
+        if top.weight is not None and (index is None or top.weight <= 0):
+            reason = "trọng số phải lớn hơn 0" if index is not None else "trọng số chỉ dùng khi cấp có “index”"
+            raise CriteriaError(path, f"{top.key}.weight", reason)
+        for inner in list(top.walk())[1:]:
+            if inner.weight is not None:
+                raise CriteriaError(path, f"{inner.key}.weight",
+                                    "trọng số chỉ đặt ở tiêu chí cấp cao nhất (thành phần của chỉ số)")
+
+
 def _build(path: Path, data: dict) -> CriteriaSet:
     _check_fields(path, None, data, SET_FIELDS, "bộ tiêu chí")
     for name in ("id", "version", "title", "year", "levels"):
@@ -394,6 +421,7 @@ def _build(path: Path, data: dict) -> CriteriaSet:
         total = sum(c.max_points for c in criteria)
         if total != max_total:
             raise CriteriaError(path, f"levels.{code}", f"tổng điểm chuẩn các tiêu chí là {total}, khác max_total {max_total}")
+        _check_index(path, code, raw.get("index"), criteria)
         levels[code] = Level(
             code=code,
             title=nfc(raw.get("title") or LEVEL_TITLES.get(code, code)),
