@@ -384,3 +384,58 @@ def test_cchc_example_through_a_recalculated_workbook(tmp_path):
     assert validation.result.total == expected.total and validation.result.max_total == expected.max_total
     bad = [f for f in validation.findings if f.code in ("CELL_VALUE_STALE", "FORMULA_TAMPERED", "TEMPLATE_MISMATCH")]
     assert not bad, [(f.code, f.key, f.message) for f in bad]
+
+
+INDEXED = """
+id: {id}
+version: "t"
+title: "Thử chỉ số"
+year: 2024
+levels:
+  - code: huyen
+    max_total: 10
+    {index}
+    criteria:
+      - key: A
+        title: "Trụ cột"
+        max_points: 10
+        {weight}
+        reference: "r"
+        children:
+          - key: A.1
+            title: "Tiêu chí"
+            max_points: 10
+            reference: "r"
+            {inner}
+            rule: {{kind: assessed}}
+"""
+
+
+@pytest.mark.parametrize(
+    "index, weight, inner, where, words",
+    [
+        ("index: {kind: weighted, digits: 4, weights_total: 0}", "weight: 10", "", "levels.huyen.index.weights_total",
+         "lớn hơn 0"),
+        ("index: {kind: sum, digits: 4}", "", "", "levels.huyen.index.kind", "weighted"),
+        ("index: {kind: weighted, digits: 9}", "", "", "levels.huyen.index.digits", "từ 0 đến 6"),
+        ("index: {kind: weighted, decimals: 4}", "", "", "levels.huyen.index", "decimals"),
+        ("", "weight: 10", "", "A.weight", "index"),
+        ("index: {kind: weighted}", "weight: 0", "", "A.weight", "lớn hơn 0"),
+        ("index: {kind: weighted}", "weight: 10", "weight: 5", "A.1.weight", "cấp cao nhất"),
+    ],
+)
+def test_the_loader_checks_the_index_and_its_weights(tmp_path, index, weight, inner, where, words):
+    path = tmp_path / "chi-so.yaml"
+    path.write_text(INDEXED.format(id="chi-so", index=index, weight=weight, inner=inner), encoding="utf-8")
+    with pytest.raises(CriteriaError) as exc:
+        load_set(path)
+    assert f": {where}: " in str(exc.value) and words in str(exc.value), str(exc.value)
+
+
+@pytest.mark.parametrize("key", ["D 6.3", "6.3", "D6,3", "Đ1", "D6-3"])
+def test_a_key_must_make_a_workbook_name(tmp_path, key):
+    path = tmp_path / "thu.yaml"
+    path.write_text(BASE.format(id="thu", rule="{kind: assessed}").replace("key: A.1", f'key: "{key}"'),
+                    encoding="utf-8")
+    with pytest.raises(CriteriaError, match="key chỉ gồm chữ cái không dấu"):
+        load_set(path)
