@@ -218,16 +218,16 @@ def test_assessed_points_are_taken_as_given(points):
     assert assessed(D(points), 15) == D(points)
 
 
-@pytest.mark.parametrize("points", ["-0.01", "15.01", "100"])
-def test_assessed_points_outside_0_to_max_are_refused(points):
-    with pytest.raises(ValueError):
-        assessed(D(points), 15)
+@pytest.mark.parametrize("points", ["15.01", "100"])
+def test_assessed_points_above_the_maximum_are_refused_not_capped(points):
+    assert assessed(D(points), 15) == D(points)  # the function never caps …
+    problems = RULE_KINDS["assessed"].check({"points": D(points)}, {}, D(15))  # … the check refuses
+    assert [name for name, _ in problems] == ["points"] and "vượt điểm chuẩn 15" in problems[0][1]
 
 
-def test_assessed_kind_reports_points_above_the_maximum():
+def test_assessed_check_accepts_0_to_max_and_blank():
     check = RULE_KINDS["assessed"].check
-    assert check({"points": D("15.25")}, {}, D(15))[0][0] == "points"
-    assert check({"points": D(15)}, {}, D(15)) == []
+    assert check({"points": D(15)}, {}, D(15)) == check({"points": D(0)}, {}, D(15)) == []
     assert check({"points": None}, {}, D(15)) == []
 
 

@@ -36,9 +36,7 @@ def minmax(value, lowest, highest, max_points, lower_is_better=False) -> Decimal
 
 
 def assessed(points, max_points) -> Decimal:
-    """Points an assessor gives directly (survey, appraisal council): taken as given, 0 ≤ points ≤
-    max. Out of range is the caller's error to report (INPUT_OUT_OF_RANGE), never clamped here."""
-    points = Decimal(points)
-    if not 0 <= points <= Decimal(max_points):
-        raise ValueError(f"assessed points {points} outside [0; {max_points}]")
-    return points
+    """Points an assessor gives directly (survey, appraisal council), taken as given: never capped
+    to max_points. Points outside [0; max] are refused before scoring (the kind's range check
+    reports INPUT_OUT_OF_RANGE), so a score above the maximum cannot reach a total."""
+    return Decimal(points)
