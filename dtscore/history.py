@@ -128,6 +128,8 @@ def unit_rows(cons) -> list:
     for g in cons.groups:
         ranked = len(g.ranked)
         for e in g.entries:
+            if any(n.code == "WRONG_YEAR" for n in e.notes):
+                continue  # another year's workbook: not this year's result of the unit
             applied = {a.key: a for a in e.appraisals}
             unit = {
                 "unit_code": e.code, "unit_name": e.name, "level": g.level.code, "criteria_set": g.cs.id,

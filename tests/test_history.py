@@ -123,3 +123,14 @@ def test_a_damaged_database_is_a_clear_error(tmp_path, capsys, bad):
     db.write_bytes(bad)
     assert main(["history", "--unit", "H1", "--db", str(db)]) == 2
     assert "không mở được cơ sở dữ liệu lịch sử" in capsys.readouterr().err
+
+
+def test_a_workbook_of_another_year_is_not_stored_as_this_year(tmp_path):
+    reads = []
+    for code, year in (("H1", 2023), ("H2", 2023), ("H3", 2022)):
+        r = result(code, year, 1)
+        reads.append(Read(f"/hop-thu/{code}.xlsx", 0.0, Validation(f"/hop-thu/{code}.xlsx", code, result=r)))
+    cons = consolidate_reads(reads, year=2023)
+    record(cons, tmp_path / "h.sqlite")
+    assert sorted(year_units(tmp_path / "h.sqlite", 2023)) == ["h1", "h2"]
+    assert year_units(tmp_path / "h.sqlite", 2022) == {}
