@@ -320,3 +320,23 @@ def test_csv_ranking_equals_the_sheet(run):
     sheet = table(run["wb"][SHEETS["tinh"]])
     assert [r["Mã đơn vị"] for r in rows] == list(sheet["Mã đơn vị"])
     assert [Decimal(r["Điểm xếp hạng"]) for r in rows] == [Decimal(str(v)) for v in sheet["Điểm xếp hạng"]]
+
+
+# -- history of the run ------------------------------------------------------------------------
+
+
+def test_history_rows_and_a_second_identical_run_changes_nothing(run):
+    import hashlib
+    import sqlite3
+
+    db = run["root"] / "h.sqlite"
+    with sqlite3.connect(db) as conn:
+        units = dict(conn.execute("SELECT unit_code, source_sha256 FROM units WHERE year = 2023"))
+        before = list(conn.iterdump())
+    assert sorted(units) == sorted(UNITS)  # every unit of the run, the unranked one too
+    inbox = run["root"] / "inbox"
+    assert units["H-C"] == hashlib.sha256((inbox / "H-C.xlsx").read_bytes()).hexdigest()
+    assert main(["consolidate", str(inbox), "-o", str(run["root"] / "lai.xlsx"), "--units",
+                 str(run["root"] / "units.csv"), "--db", str(db), "--no-progress"]) == 0
+    with sqlite3.connect(db) as conn:
+        assert list(conn.iterdump()) == before
