@@ -39,6 +39,7 @@ from .unitlist import code_key, level_matches, name_key, unit_identity
 from .values import nfc
 
 PARALLEL_FROM = 40  # files: by default, smaller inboxes are read in this process
+FREEZE_EVERY = 100  # files read between two gc.freeze() calls
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".ods"}
 
 # What happened to a file.
@@ -86,24 +87,29 @@ def read_all(paths, workers=None, progress=True) -> list:
     workers = max(1, int(workers))
     bar = tqdm(total=len(paths), desc="Đọc hồ sơ", unit="tệp", disable=not progress, file=sys.stderr)
     out = []
+    # The results read so far live until the end: freezing them keeps the garbage collector from
+    # walking an ever longer list (a quarter of the time on 3,000 files), and forked workers from
+    # walking — and so copying — the parent's whole heap.
+    gc.freeze()
     try:
         if workers == 1 or len(paths) < 2:
-            for path in paths:
-                out.append(read_one(path))
-                bar.update()
+            results = map(read_one, paths)
+            pool = None
         else:
             chunk = max(1, min(16, len(paths) // (workers * 8)))
-            # Workers are forked copies of this process: freezing what it already holds keeps
-            # their garbage collector off it (else each one walks, and copies, the whole heap).
-            gc.freeze()
-            try:
-                with ProcessPoolExecutor(max_workers=min(workers, len(paths))) as pool:
-                    for read in pool.map(read_one, paths, chunksize=chunk):
-                        out.append(read)
-                        bar.update()
-            finally:
-                gc.unfreeze()
+            pool = ProcessPoolExecutor(max_workers=min(workers, len(paths)))
+            results = pool.map(read_one, paths, chunksize=chunk)
+        try:
+            for read in results:
+                out.append(read)
+                bar.update()
+                if len(out) % FREEZE_EVERY == 0:
+                    gc.freeze()
+        finally:
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
     finally:
+        gc.unfreeze()
         bar.close()
     return out
 
