@@ -7,8 +7,6 @@ so they follow any correction a reviewer makes in the file.
 """
 
 import csv
-import os
-import tempfile
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -23,10 +21,20 @@ from openpyxl.worksheet.pagebreak import Break
 
 from . import __version__
 from . import result_tables as T
-from .safecells import csv_text, set_cell
+from .atomic import write_atomic
 from .decimals import fmt_vn
-from .xlsx_style import (BOLD, BODY, FLAG_FILL, WRAP_TOP, page_setup, save_atomically, use_times_new_roman,
-                         write_table, write_title)
+from .safecells import csv_text, set_cell
+from .xlsx_style import (
+    BODY,
+    BOLD,
+    FLAG_FILL,
+    WRAP_TOP,
+    page_setup,
+    save_atomically,
+    use_times_new_roman,
+    write_table,
+    write_title,
+)
 
 OVERVIEW, CHARTS, FINDINGS, APPRAISAL, COMPARISON = "Tổng hợp", "Biểu đồ", "Phát hiện", "Thẩm định", "So sánh năm trước"
 SCORES, INPUTS, FILES, INFO = "Điểm", "Số liệu", "Tệp", "Thông tin"
@@ -276,17 +284,14 @@ def write_csv(cons, out_dir) -> list:
     written = []
     for table in csv_tables(cons):
         path = out_dir / f"{table.name}.csv"
-        fd, tmp = tempfile.mkstemp(prefix=f".{table.name}-", suffix=".csv", dir=out_dir)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
+
+        def write(tmp, table=table):
+            with open(tmp, "w", encoding="utf-8-sig", newline="") as fh:
                 writer = csv.writer(fh)
                 writer.writerow([_csv_value(c.header) for c in table.columns])
                 for row in table.rows:
                     writer.writerow([_csv_value(v) for v in row])
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+
+        write_atomic(path, write)
         written.append(path)
     return written

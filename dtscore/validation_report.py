@@ -3,13 +3,13 @@ links to the cells, and a plain HTML page. All Vietnamese, decimal commas; files
 
 import html
 import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
+from .atomic import write_atomic
 from .decimals import fmt_vn
-from .findings import CODES, ERROR, SEVERITY_VN, WARNING, count_by_severity
 from .errors import DtscoreError
+from .findings import CODES, ERROR, SEVERITY_VN, WARNING, count_by_severity
 from .safecells import set_cell
 
 REPORT_SUFFIXES = (".xlsx", ".html", ".htm")
@@ -100,16 +100,7 @@ def write_report(validations, path) -> Path:
 
 
 def _atomic(path: Path, write) -> Path:
-    """Write through a temporary file in the same folder, then rename: never a half-written report."""
-    fd, tmp = tempfile.mkstemp(prefix=".~", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomic(path, write)
 
 
 FINDING_COLUMNS = ["Tệp", "Mã đơn vị", "Đơn vị", "Tiêu chí", "Ô", "Tên vùng", "Mức độ", "Loại", "Nội dung"]

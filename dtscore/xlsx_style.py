@@ -3,18 +3,16 @@ Times New Roman, A4 landscape fitted to the page width, the header row repeated 
 page, frozen under the header, filterable; text neutralised against formula injection; saved
 atomically."""
 
-import os
-import tempfile
 from copy import copy
 from pathlib import Path
 
 from openpyxl.cell.cell import Cell
-
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from .atomic import save_workbook_atomic
 from .result_tables import Val
 from .safecells import set_cell
 
@@ -128,17 +126,5 @@ def row_height(values, widths) -> float:
 
 
 def save_atomically(wb, out_path) -> Path:
-    """Save to a temporary file in the target folder, then move it into place: a reader never
-    sees half a file, and an existing file is replaced only by a complete one."""
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out_path.stem}-", suffix=out_path.suffix, dir=out_path.parent)
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, out_path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return out_path
+    """Save an openpyxl workbook through a temporary file (see dtscore.atomic)."""
+    return save_workbook_atomic(wb, out_path)

@@ -8,8 +8,6 @@ Sheets: "Hướng dẫn" (how to fill in), "Thông tin" (unit, set, fingerprint,
 thing readers rely on.
 """
 
-import os
-import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -17,8 +15,10 @@ from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from dtscore import __version__
+from dtscore.atomic import save_workbook_atomic
 from dtscore.criteria import CriteriaSet
 from dtscore.errors import DtscoreError
+from dtscore.safecells import set_cell
 from dtscore.values import nfc
 
 from . import layout as L
@@ -27,7 +27,6 @@ from .filling import fill
 from .guide import write_guide
 from .score_sheet import Context, write_score_sheet
 from .validations import Validations
-from dtscore.safecells import set_cell
 
 FORMULA_MODES = ("native", "udf")
 UDF_MODULE = "udfs.functions"
@@ -98,25 +97,8 @@ def make_workbook(cs, level_code, *, unit_code="", unit_name="", year=None, form
 
 
 def save_atomic(wb: Workbook, path) -> Path:
-    """Save next to the target under a temporary name, then rename: a crash never leaves half a file."""
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path(".")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".~" + path.stem, suffix=".xlsx", dir=folder)
-    except OSError as exc:
-        raise DtscoreError(f"không ghi được vào thư mục {folder} ({exc.strerror})") from None
-    os.close(fd)
-    try:
-        wb.save(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise DtscoreError(f"không ghi được tệp {path} ({exc.strerror})") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """Save atomically (see dtscore.atomic); an unwritable folder is a Vietnamese DtscoreError."""
+    return save_workbook_atomic(wb, path)
 
 
 # -- Thông tin ---------------------------------------------------------------------------------
