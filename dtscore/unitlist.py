@@ -8,7 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from .errors import DtscoreError, InputError
 from .values import nfc
 
 # Accepted column headers (English as in examples/units.csv, or Vietnamese).
@@ -23,7 +23,8 @@ ALIASES = {
 class ListedUnit:
     code: str
     name: str
-    level: str
+    level: str  # as the list writes it ('huyen', 'huyện', 'Đơn vị cấp huyện'); see resolve_level
+    line: int = 0  # the line of units.csv, for messages
 
 
 def code_key(code) -> str:
@@ -55,7 +56,8 @@ def unit_identity(code, name) -> tuple:
 
 
 def read_unit_list(path) -> list:
-    """Read units.csv (UTF-8, with or without BOM; comma or semicolon separated)."""
+    """Read units.csv (UTF-8, with or without BOM; comma or semicolon separated; columns code, name,
+    level in English or Vietnamese). Every problem names the file and the line."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -64,31 +66,47 @@ def read_unit_list(path) -> list:
     except OSError as exc:
         raise InputError(str(path), f"không đọc được danh sách đơn vị ({exc.strerror})") from None
     except UnicodeDecodeError:
-        raise InputError(str(path), "danh sách đơn vị phải lưu dạng UTF-8 (Excel: Lưu thành CSV UTF-8)") from None
-    lines = [line for line in text.splitlines() if line.strip()]
-    if not lines:
+        raise InputError(str(path), "danh sách đơn vị phải lưu dạng UTF-8 (Excel: Lưu thành › CSV UTF-8)") from None
+    lines = text.splitlines()
+    first = next((line for line in lines if line.strip()), None)
+    if first is None:
         raise InputError(str(path), "danh sách đơn vị trống")
-    dialect = ";" if lines[0].count(";") > lines[0].count(",") else ","
-    rows = list(csv.reader(lines, delimiter=dialect))
-    header = [nfc(h).casefold() for h in rows[0]]
+    rows = list(csv.reader(lines, delimiter=";" if first.count(";") > first.count(",") else ","))
+    header_index = next(i for i, row in enumerate(rows) if any(cell.strip() for cell in row))
+    header = [nfc(h).casefold() for h in rows[header_index]]
     columns = {}
     for field, names in ALIASES.items():
         found = [i for i, h in enumerate(header) if h in names]
         if not found:
-            raise InputError(str(path), f"thiếu cột “{field}” ở dòng tiêu đề (cần: code, name, level)")
+            raise InputError(f"{path}: dòng {header_index + 1}",
+                             f"thiếu cột “{field}” ở dòng tiêu đề (cần các cột: code, name, level)")
         columns[field] = found[0]
     units, seen = [], {}
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in enumerate(rows[header_index + 1:], start=header_index + 2):
         cells = {f: nfc(row[i]) if i < len(row) else "" for f, i in columns.items()}
-        if not cells["code"] and not cells["name"]:
+        if not any(cells.values()):
             continue
+        where = f"{path}: dòng {number}"
         if not cells["code"]:
-            raise InputError(f"{path}: dòng {number}", "thiếu mã đơn vị (code)")
+            raise InputError(where, "thiếu mã đơn vị (cột code)")
+        if not cells["name"]:
+            raise InputError(where, f"thiếu tên đơn vị {cells['code']} (cột name)")
         if not cells["level"]:
-            raise InputError(f"{path}: dòng {number}", f"thiếu cấp (level) của đơn vị {cells['code']}")
+            raise InputError(where, f"thiếu cấp của đơn vị {cells['code']} (cột level)")
         key = code_key(cells["code"])
         if key in seen:
-            raise InputError(f"{path}: dòng {number}", f"mã đơn vị {cells['code']} đã có ở dòng {seen[key]}")
+            raise InputError(where, f"mã đơn vị {cells['code']} đã có ở dòng {seen[key]}")
         seen[key] = number
-        units.append(ListedUnit(cells["code"], cells["name"], cells["level"]))
+        units.append(ListedUnit(cells["code"], cells["name"], cells["level"], number))
+    if not units:
+        raise InputError(str(path), "danh sách đơn vị không có đơn vị nào")
     return units
+
+
+def resolve_level(cs, value) -> str:
+    """A level code of the set from its code ('huyen'), its Vietnamese word ('huyện') or its title
+    ('Đơn vị cấp huyện'), compared without case or diacritics."""
+    for level in cs.levels.values():
+        if level_matches(value, level):
+            return level.code
+    raise DtscoreError(f"cấp “{nfc(value)}” không có trong bộ tiêu chí {cs.id} (có: {', '.join(cs.levels)})")

@@ -6,15 +6,14 @@
 """
 
 import argparse
-import csv
 import re
 import time
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..criteria import load_set
 from ..errors import DtscoreError, InputError
+from ..unitlist import read_unit_list, resolve_level
 from ..values import nfc
 
 FORMULA_HELP = ("native: công thức Excel thông thường, không cần cài gì (mặc định, gửi cho mọi đơn vị); "
@@ -114,92 +113,28 @@ class Unit:
     line: int
     code: str
     name: str
-    level: str
+    level: str  # a level code of the set
 
     @property
     def file_name(self) -> str:
         return f"{safe_file_stem(self.code)}.xlsx"
 
 
-_HEADERS = {
-    "code": {"code", "ma", "mã", "mã đơn vị", "ma don vi", "unit_code"},
-    "name": {"name", "ten", "tên", "tên đơn vị", "ten don vi", "unit_name"},
-    "level": {"level", "cap", "cấp", "level_code"},
-}
-
-
 def read_units(path, cs) -> list:
-    """units.csv (UTF-8 with or without BOM; comma or semicolon): code, name, level per line.
-    Every problem names the line; levels are checked against the criteria set."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError(str(path), "không tìm thấy danh sách đơn vị") from None
-    except OSError as exc:
-        raise InputError(str(path), f"không đọc được danh sách đơn vị ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise InputError(str(path), "danh sách đơn vị phải lưu dạng UTF-8 (Excel: Lưu thành › CSV UTF-8)") from None
-    lines = text.splitlines()
-    first = next((line for line in lines if line.strip()), None)
-    if first is None:
-        raise InputError(str(path), "danh sách đơn vị trống")
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    rows = list(csv.reader(lines, delimiter=delimiter))
-    header_index = next(i for i, row in enumerate(rows) if any(cell.strip() for cell in row))
-    header = [nfc(h).casefold() for h in rows[header_index]]
-    columns = {}
-    for field, names in _HEADERS.items():
-        found = [i for i, h in enumerate(header) if h in names]
-        if not found:
-            raise InputError(f"{path}: dòng {header_index + 1}",
-                             f"thiếu cột “{field}” ở dòng tiêu đề (cần các cột: code, name, level)")
-        columns[field] = found[0]
-    units, seen_codes, seen_files = [], {}, {}
-    for number, row in enumerate(rows[header_index + 1:], start=header_index + 2):
-        if not any(cell.strip() for cell in row):
-            continue
-        cells = {f: nfc(row[i]) if i < len(row) else "" for f, i in columns.items()}
-        where = f"{path}: dòng {number}"
-        if not cells["code"]:
-            raise InputError(where, "thiếu mã đơn vị (cột code)")
-        if not cells["name"]:
-            raise InputError(where, f"thiếu tên đơn vị {cells['code']} (cột name)")
-        if not cells["level"]:
-            raise InputError(where, f"thiếu cấp của đơn vị {cells['code']} (cột level)")
+    """units.csv read by dtscore.unitlist, levels resolved against the set, one file name per unit."""
+    units, seen_files = [], {}
+    for listed in read_unit_list(path):
+        where = f"{path}: dòng {listed.line}"
         try:
-            level = resolve_level(cs, cells["level"])
+            unit = Unit(listed.line, listed.code, listed.name, resolve_level(cs, listed.level))
         except DtscoreError as exc:
             raise InputError(where, str(exc)) from None
-        key = cells["code"].casefold()
-        if key in seen_codes:
-            raise InputError(where, f"mã đơn vị {cells['code']} đã có ở dòng {seen_codes[key]}")
-        seen_codes[key] = number
-        unit = Unit(number, cells["code"], cells["name"], level)
         stem = unit.file_name.casefold()
         if stem in seen_files:
-            raise InputError(where, f"mã {cells['code']} cho cùng tên tệp với mã ở dòng {seen_files[stem]}")
-        seen_files[stem] = number
+            raise InputError(where, f"mã {unit.code} cho cùng tên tệp với mã ở dòng {seen_files[stem]}")
+        seen_files[stem] = unit.line
         units.append(unit)
-    if not units:
-        raise InputError(str(path), "danh sách đơn vị không có đơn vị nào")
     return units
-
-
-def _plain(text: str) -> str:
-    """Lower case without diacritics: 'Huyện' → 'huyen', 'Xã' → 'xa'."""
-    decomposed = unicodedata.normalize("NFD", nfc(text).casefold().replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-def resolve_level(cs, value) -> str:
-    """A level code from its code ('huyen'), its Vietnamese word ('huyện') or its title
-    ('Đơn vị cấp huyện'), compared without case or diacritics."""
-    wanted = _plain(value).strip()
-    for level in cs.levels.values():
-        if wanted in (_plain(level.code), _plain(level.title), "cap " + _plain(level.code)):
-            return level.code
-    raise DtscoreError(f"cấp “{nfc(value)}” không có trong bộ tiêu chí {cs.id} (có: {', '.join(cs.levels)})")
 
 
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f]+')
