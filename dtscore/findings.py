@@ -13,7 +13,6 @@ CODES = {
     "WRONG_TYPE": (ERROR, "Sai kiểu dữ liệu"),
     "CLAIM_MISMATCH": (ERROR, "Điểm tự chấm khác điểm tính"),
     "CLAIM_ABOVE_MAX": (ERROR, "Điểm tự chấm vượt điểm chuẩn"),
-    "CLAIM_MISSING": (WARNING, "Chưa tự chấm điểm"),
     "MISSING_EVIDENCE": (WARNING, "Thiếu căn cứ tính điểm"),
     "NOT_APPLICABLE": (WARNING, "Tiêu chí không áp dụng (hạ điểm chuẩn)"),
     "PENDING_CONSOLIDATION": (INFO, "Điểm tính khi tổng hợp"),

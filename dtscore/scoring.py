@@ -177,6 +177,10 @@ def _score_leaf(cs, crit: Criterion, raw_inputs: dict, params: dict, year, today
             findings.append(Finding("INPUT_OUT_OF_RANGE", crit.key, f"{label} – {spec.label}: {message}",
                                     severity=severity if severity != "error" else "", name=field_name))
             blocked = blocked or severity == "error"
+    if specs and all(spec.default is not None and is_blank(raw_inputs.get(spec.name)) for spec in specs):
+        # Blanks here mean "none late" (Phần I.6), but an untouched block may also be forgotten.
+        findings.append(Finding("INPUT_MISSING", crit.key, f"{label} – chưa nhập số liệu nào: tính như không có lần nào",
+                                severity=WARNING, name=f"{crit.key}_{specs[0].name}"))
     for input_name, message in kind.check(values, crit.rule, crit.max_points):
         findings.append(Finding("INPUT_OUT_OF_RANGE", crit.key, f"{label}: {message}", name=f"{crit.key}_{input_name}"))
         blocked = True

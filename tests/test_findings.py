@@ -67,6 +67,15 @@ def test_blank_late_entry_counts_mean_none_not_missing():
     assert result.criterion("H06").score == 4
 
 
+def test_late_entry_counts_all_blank_score_full_but_warn():
+    """Phần II.6: no late entry written down means none (5 points), but an untouched block is said."""
+    result = score({"H06": {}})
+    finding = only(result, "H06", "INPUT_MISSING")
+    assert finding.severity == WARNING
+    assert "tính như không có lần nào" in finding.message
+    assert result.criterion("H06").score == 5
+
+
 # -- INPUT_OUT_OF_RANGE --------------------------------------------------------------------------
 
 
