@@ -10,7 +10,6 @@ by calling the function. Run after changing udfs/functions.py:
 import argparse
 import os
 import sys
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from xlwings import server  # noqa: E402
 
+from dtscore.atomic import write_text_atomic
 from dtscore.decimals import fmt_vn  # noqa: E402
 from udfs import functions  # noqa: E402
 
@@ -54,6 +54,8 @@ Cách viết công thức:
 The `DT_*` functions compute scores in Excel cells with the dtscore engine itself. Arguments are
 listed in order; `[…]` marks an optional argument (its default in the table); `…` a repeating one.
 """
+
+README_START, README_END = "<!-- excel-functions:start -->", "<!-- excel-functions:end -->"
 
 
 def _value(x) -> str:
@@ -97,20 +99,40 @@ def _default(info, name) -> str:
     return "mặc định: (trống)" if default is None else f"mặc định: {_value(default)}"
 
 
-def render() -> str:
+def _meta():
     meta = {f["id"]: f for f in server.custom_functions_meta(functions)["functions"]}
     names = list(functions.__all__)
     missing = sorted(set(meta) - set(names)) + sorted(set(names) - set(meta))
     if missing:
         raise SystemExit(f"__all__ and the registered functions differ: {missing}")
-    out = [INTRO, "\n## Tóm tắt / Summary\n", "| Hàm | Đối số | Ví dụ | Kết quả |", "|---|---|---|---|"]
+    return meta, names
+
+
+def summary_table(meta, names, link="") -> str:
+    """The one-line-per-function table (name, arguments, example, result) of the docs and the README."""
+    rows = ["| Hàm | Đối số | Ví dụ | Kết quả |", "|---|---|---|---|"]
     for name in names:
         func = getattr(functions, name)
         example = func.examples[0]
-        out.append(
-            f"| [{name}](#{name.lower()}) | {_cell(_signature(meta[name], func.__xlfunc__))} "
+        rows.append(
+            f"| [{name}]({link}#{name.lower()}) | {_cell(_signature(meta[name], func.__xlfunc__))} "
             f"| `{_cell(example.formula)}` | {_cell(_result(func(*example.args)))} |"
         )
+    return "\n".join(rows)
+
+
+def render_readme(readme: str) -> str:
+    """README.md with its generated block (between the markers) brought up to date."""
+    meta, names = _meta()
+    head, rest = readme.split(README_START, 1)
+    _, tail = rest.split(README_END, 1)
+    table = summary_table(meta, names, link="docs/excel-functions.md")
+    return f"{head}{README_START}\n{table}\n{README_END}{tail}"
+
+
+def render() -> str:
+    meta, names = _meta()
+    out = [INTRO, "\n## Tóm tắt / Summary\n", summary_table(meta, names)]
     out.append(f"\nNhóm hàm (Excel cổ điển): “{functions.CATEGORY}”.\n")
     for name in names:
         func, info = getattr(functions, name), meta[name]
@@ -128,30 +150,20 @@ def render() -> str:
     return "\n".join(out) + "\n"
 
 
-def write_atomic(path: Path, text: str):
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="only check that the file is up to date")
     args = parser.parse_args(argv)
-    text = render()
+    readme = ROOT / "README.md"
+    wanted = {OUTPUT: render(), readme: render_readme(readme.read_text(encoding="utf-8"))}
+    stale = [p for p, text in wanted.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
     if args.check:
-        current = OUTPUT.read_text(encoding="utf-8") if OUTPUT.exists() else ""
-        if current != text:
-            print(f"{OUTPUT.relative_to(ROOT)} is out of date: run python3 tools/gen_udf_docs.py", file=sys.stderr)
-            return 1
-        return 0
-    write_atomic(OUTPUT, text)
-    print(f"wrote {OUTPUT.relative_to(ROOT)}")
+        for path in stale:
+            print(f"{path.relative_to(ROOT)} is out of date: run python3 tools/gen_udf_docs.py", file=sys.stderr)
+        return 1 if stale else 0
+    for path in stale:
+        write_text_atomic(path, wanted[path])
+        print(f"wrote {path.relative_to(ROOT)}")
     return 0
 
 
