@@ -5,3 +5,13 @@ import os
 
 os.environ.setdefault("XLWINGS_ON_SERVER", "true")
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
+
+import shutil  # noqa: E402
+
+import pytest  # noqa: E402
+
+
+def pytest_sessionstart(session):
+    """In CI every real-engine test must run: a missing LibreOffice is a failed install, not a skip."""
+    if os.environ.get("CI") and not (shutil.which("soffice") or shutil.which("libreoffice")):
+        raise pytest.UsageError("CI: LibreOffice (soffice) is not installed — .ci/run must install libreoffice-calc-nogui")

@@ -14,11 +14,10 @@ from fractions import Fraction as F
 import pytest
 from openpyxl import load_workbook
 
+from dtscore import consolidation
 from dtscore.criteria import load_set
 from dtscore.scoring import PENDING, SCORED, UNSCORED, score_unit
-
-consolidation = pytest.importorskip("dtscore.consolidation", reason="dtscore/consolidation.py not there yet")
-builder = pytest.importorskip("workbook.builder", reason="workbook/builder.py not there yet")
+from workbook import builder
 
 SET_ID, LEVEL = "bacgiang-dti-huyen-2024", "huyen"
 DISTRICTS = 8
@@ -157,7 +156,8 @@ def test_recalculated_workbooks_show_what_the_engine_computes(districts, tmp_pat
     """LibreOffice recalculates the native formulas; validation compares every computed cell with
     the engine: no stale value anywhere means the template computes the DTI rules (bands with
     exclusive edges, 6.3's exclusive floor, groups, pending Min-Max) exactly as the engine."""
-    libreoffice = pytest.importorskip("workbook.libreoffice")
+    from workbook import libreoffice
+
     if not libreoffice.available():
         pytest.skip("LibreOffice (soffice) is not installed")
     _, paths, _ = districts
