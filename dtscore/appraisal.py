@@ -24,8 +24,23 @@ from .errors import InputError
 from .findings import ERROR
 from .notes import Note
 from .rescoring import with_scores
-from .result_tables import (APPRAISED, CLAIMED, CODE, COMPUTED, INPUT_NAME, KEY, LEVEL, NAME, REASON, REPORTED,
-                            REVIEWER, SET, VERIFIED, VERIFIED_SCORE, typed_value)
+from .result_tables import (
+    APPRAISED,
+    CLAIMED,
+    CODE,
+    COMPUTED,
+    INPUT_NAME,
+    KEY,
+    LEVEL,
+    NAME,
+    REASON,
+    REPORTED,
+    REVIEWER,
+    SET,
+    VERIFIED,
+    VERIFIED_SCORE,
+    typed_value,
+)
 from .rules import DATE, RATIO
 from .scoring import PENDING
 from .unitlist import code_key

@@ -13,12 +13,36 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .appraisal import COLUMNS, GUIDE, HEADER_ROW, LISTS, SHEET
 from .decimals import fmt_vn
-from .result_tables import (CLAIMED, CODE, COMPUTED, APPRAISED, KEY, LEVEL, NAME, REASON, REPORTED, REVIEWER, SET,
-                            VERIFIED, VERIFIED_SCORE, Column, Table)
+from .result_tables import (
+    APPRAISED,
+    CLAIMED,
+    CODE,
+    COMPUTED,
+    KEY,
+    LEVEL,
+    NAME,
+    REASON,
+    REPORTED,
+    REVIEWER,
+    SET,
+    VERIFIED,
+    VERIFIED_SCORE,
+    Column,
+    Table,
+)
 from .rules import CHOICE, COUNT, DATE, NUMBER, RATIO
 from .safecells import set_cell
-from .xlsx_style import BODY, BOLD, ENTRY_FILL, WRAP_TOP, page_setup, save_atomically, use_times_new_roman, \
-    write_table, write_title
+from .xlsx_style import (
+    BODY,
+    BOLD,
+    ENTRY_FILL,
+    WRAP_TOP,
+    page_setup,
+    save_atomically,
+    use_times_new_roman,
+    write_table,
+    write_title,
+)
 
 WIDTHS = {SET: 13, LEVEL: 6, CODE: 10, NAME: 22, KEY: 7, "Nội dung tiêu chí": 36, "Điểm chuẩn": 7, "Số liệu": 22,
           "Tên định danh": 15, REPORTED: 14, VERIFIED: 14, CLAIMED: 8, COMPUTED: 8, APPRAISED: 9, VERIFIED_SCORE: 10,

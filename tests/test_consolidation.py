@@ -14,12 +14,12 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 import openpyxl
+import pandas as pd
+import pytest
 from openpyxl.chart import BarChart
 from openpyxl.chart.chartspace import ChartSpace
 from openpyxl.chart.reader import read_chart
 from openpyxl.xml.functions import fromstring
-import pandas as pd
-import pytest
 
 from dtscore.cli import main
 from dtscore.criteria import load_set

@@ -7,10 +7,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import validate_fixtures as vf
 from openpyxl import Workbook, load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 
-import validate_fixtures as vf
 from dtscore.errors import WorkbookError
 from workbook.reader import read_workbook
 

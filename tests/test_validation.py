@@ -5,10 +5,10 @@ and defined name. Expected scores are the hand calculations of validate_fixtures
 from decimal import Decimal
 
 import pytest
+import validate_fixtures as vf
 from openpyxl import load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 
-import validate_fixtures as vf
 from dtscore.validation import normalize_formula, validate_file
 
 

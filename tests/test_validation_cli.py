@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import validate_fixtures as vf
 from openpyxl import load_workbook
 
-import validate_fixtures as vf
 from dtscore.cli import main
 
 DATA = Path(__file__).parent / "data" / "validate"

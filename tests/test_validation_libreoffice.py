@@ -8,10 +8,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
-
 import template_inputs as ti
 import validate_fixtures as vf
+from openpyxl import load_workbook
+
 from dtscore.criteria import load_set
 from dtscore.validation import validate_file
 from workbook.builder import build_template

@@ -2,6 +2,7 @@
 dictionaries dtscore.scoring.score_unit takes go into the cells an official would type into."""
 
 from openpyxl import Workbook
+
 from dtscore.safecells import set_cell
 
 

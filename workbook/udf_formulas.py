@@ -12,7 +12,6 @@ Group subtotals, totals and the not-applicable switch stay plain formulas (see n
 
 from .native_formulas import NA_TEXT, not_applicable_guard, num, text
 
-
 UDF_DIGITS = 2  # the DT_* functions round to udfs.functions.DIGITS decimals; other sets use DT_SCORE
 
 
