@@ -4,6 +4,7 @@
 import argparse
 import importlib
 import os
+import re
 import sys
 
 from . import __version__
@@ -12,14 +13,51 @@ from .errors import DtscoreError
 COMMANDS = ["criteria", "score", "validate", "consolidate", "appraisal", "history", "demo", "template"]
 
 
+_ARGPARSE_VN = [  # argparse's error messages, said in Vietnamese
+    (re.compile(r"the following arguments are required: (.*)"), r"thiếu tham số: \1"),
+    (re.compile(r"unrecognized arguments: (.*)"), r"tham số không nhận ra: \1"),
+    (re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"), r"\1: “\2” không hợp lệ (chọn một trong: \3)"),
+    (re.compile(r"argument (\S+): expected one argument"), r"\1 cần một giá trị"),
+    (re.compile(r"argument (\S+): invalid (\w+) value: (.*)"), r"\1: giá trị \3 không hợp lệ"),
+    (re.compile(r"argument (\S+): not allowed with argument (\S+)"), r"\1 không dùng cùng \2"),
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):
+        for pattern, vietnamese in _ARGPARSE_VN:
+            message = pattern.sub(vietnamese, message)
+        self.print_usage(sys.stderr)
+        self.exit(2, f"Lỗi: {message}\n")
+
+
+class _VietnameseHelp(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, prefix or "Cách dùng: ")
+
+
+def _vietnamese(parser: argparse.ArgumentParser):
+    """argparse's own words (section titles, -h) in Vietnamese, for this parser and its sub-commands."""
+    parser.formatter_class = _VietnameseHelp
+    parser._positionals.title = "tham số"
+    parser._optionals.title = "tùy chọn"
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            action.help = "xem hướng dẫn này rồi thoát"
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _vietnamese(child)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="dtscore", description="Chấm điểm thi đua Chuyển đổi số — công cụ của Sở TTTT và các đơn vị"
     )
-    parser.add_argument("--version", action="version", version=f"dtscore {__version__}")
+    parser.add_argument("--version", action="version", version=f"dtscore {__version__}", help="xem phiên bản")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
     for name in COMMANDS:
         importlib.import_module(f"dtscore.commands.{name}").register(sub)
+    _vietnamese(parser)
     return parser
 
 
@@ -37,6 +75,9 @@ def main(argv=None) -> int:
     except DtscoreError as exc:
         print(f"Lỗi: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("Đã dừng.", file=sys.stderr)
         return 130

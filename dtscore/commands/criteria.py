@@ -70,12 +70,18 @@ def run_show(args):
         data = [level_dict(cs, lv) for lv in levels]
         print(json.dumps(data[0] if args.level else data, ensure_ascii=False, indent=2, default=str))
         return 0
-    print(f"{cs.id} {cs.version} — {cs.title}\nNguồn: {cs.source.get('document', '')}\n")
+    source = cs.source.get("document", "") + (f" [{cs.source['file']}]" if cs.source.get("file") else "")
+    print(f"{cs.id} {cs.version} — {cs.title}\nNguồn: {source}")
+    uncertain = [c.key for lv in levels for c in lv.walk() if c.source_quality]
+    if uncertain:
+        print(f"Đánh dấu (?): văn bản gốc không đọc được chắc chắn — xem ghi chú: {', '.join(uncertain)}")
+    print()
     for level in levels:
         print(f"== {level.title} ({level.code}) — {fmt_vn(level.max_total)} điểm ==")
         for c in level.walk():
             indent = "  " * c.depth
-            print(f"{indent}{c.key}  [{fmt_vn(c.max_points, 4)} điểm]  {c.title}")
+            mark = " (?)" if c.source_quality else ""
+            print(f"{indent}{c.key}{mark}  [{fmt_vn(c.max_points, 4)} điểm]  {c.title}")
             for spec in c.inputs:
                 opts = "; ".join(f"{o.code}={fmt_vn(o.points)}" for o in spec.options)
                 print(f"{indent}      {c.key}_{spec.name} ({spec.type}) {spec.label}" + (f": {opts}" if opts else ""))
