@@ -16,7 +16,7 @@ COMMANDS = ["criteria", "score", "validate", "consolidate", "appraisal", "histor
 _ARGPARSE_VN = [  # argparse's error messages, said in Vietnamese
     (re.compile(r"the following arguments are required: (.*)"), r"thiếu tham số: \1"),
     (re.compile(r"unrecognized arguments: (.*)"), r"tham số không nhận ra: \1"),
-    (re.compile(r"argument (\S+): invalid choice: (.*?) \(choose from (.*)\)"), r"\1: “\2” không hợp lệ (chọn một trong: \3)"),
+    (re.compile(r"argument (\S+): invalid choice: '?(.*?)'? \(choose from (.*)\)"), r"\1: “\2” không hợp lệ (chọn một trong: \3)"),
     (re.compile(r"argument (\S+): expected one argument"), r"\1 cần một giá trị"),
     (re.compile(r"argument (\S+): invalid (\w+) value: (.*)"), r"\1: giá trị \3 không hợp lệ"),
     (re.compile(r"argument (\S+): not allowed with argument (\S+)"), r"\1 không dùng cùng \2"),
