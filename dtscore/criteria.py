@@ -23,7 +23,7 @@ from .yamlio import YamlReadError, read_yaml
 
 BUILTIN_DIR = Path(__file__).parent / "criteria"
 
-SET_FIELDS = {"id", "version", "title", "year", "decimals", "source", "parameters", "levels", "note", "extends", "patch"}
+SET_FIELDS = {"id", "version", "title", "year", "decimals", "source", "parameters", "levels", "note", "extends", "patch", "heading"}
 LEVEL_FIELDS = {"code", "title", "max_total", "reference", "criteria", "index", "note"}
 CRITERION_FIELDS = {
     "key", "title", "max_points", "rule", "method", "evidence", "reference", "note",
@@ -117,6 +117,7 @@ class CriteriaSet:
     path: str = ""
     fingerprint: str = ""
     extends: str = ""
+    heading: str = "THI ĐUA CHUYỂN ĐỔI SỐ"  # what the forms and results are headed, in capitals
 
     def level(self, code) -> Level:
         try:
@@ -449,6 +450,7 @@ def _build(path: Path, data: dict) -> CriteriaSet:
         path=str(path),
         fingerprint=_fingerprint(data),
         extends=data.get("extends", ""),
+        heading=nfc(data.get("heading") or CriteriaSet.heading),
     )
 
 

@@ -94,7 +94,7 @@ def ranking_table(group, has_appraisal: bool, year=None) -> Table:
         row.append(Path(e.file).name)
         rows.append(row)
     when = f" NĂM {year}" if year else ""
-    title = f"XẾP HẠNG THI ĐUA CHUYỂN ĐỔI SỐ{when} — {level.title.upper()}"
+    title = f"XẾP HẠNG {cs.heading}{when} — {level.title.upper()}"
     return Table(f"xep-hang-{cs.id}-{level.code}", title, columns, rows)
 
 

@@ -22,6 +22,7 @@ from openpyxl.worksheet.pagebreak import Break
 from . import __version__
 from . import result_tables as T
 from .atomic import write_atomic
+from .criteria import CriteriaSet
 from .decimals import fmt_vn
 from .safecells import csv_text, set_cell
 from .xlsx_style import (
@@ -121,7 +122,8 @@ def _ranking_sheet(ws, group, cons, today) -> dict:
 def _overview_sheet(ws, cons, today) -> list:
     """Levels at the top, then per level its criteria statistics, then the units missing."""
     year = f" NĂM {cons.year}" if cons.year else ""
-    write_title(ws, 1, f"KẾT QUẢ TỔNG HỢP THI ĐUA CHUYỂN ĐỔI SỐ{year}",
+    headings = sorted({g.cs.heading for g in cons.groups}) or [CriteriaSet.heading]
+    write_title(ws, 1, f"KẾT QUẢ TỔNG HỢP {' – '.join(headings)}{year}",
                 f"{len([e for e in cons.entries if e.status != 'skipped'])} tệp bảng tính; điểm trung bình, trung vị, "
                 f"thấp nhất, cao nhất tính trên các đơn vị được xếp hạng. Lập ngày {today:%d/%m/%Y}.")
     levels = T.levels_table(cons)

@@ -18,7 +18,7 @@ def _paragraphs(cs, level, year, formulas):
         ),
     }[formulas]
     return [
-        ("title", f"HƯỚNG DẪN ĐIỀN BIỂU MẪU TỰ CHẤM ĐIỂM THI ĐUA CHUYỂN ĐỔI SỐ NĂM {year}"),
+        ("title", f"HƯỚNG DẪN ĐIỀN BIỂU MẪU TỰ CHẤM ĐIỂM {cs.heading} NĂM {year}"),
         ("note", f"{cs.title} — {level.title} (bộ tiêu chí {cs.id}, phiên bản {cs.version})"),
         ("head", "1. Các trang tính"),
         ("item", f"“{L.SHEET_INFO}”: kiểm tra mã và tên đơn vị; điền người liên hệ."),

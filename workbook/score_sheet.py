@@ -291,7 +291,7 @@ def _write_heading(ws, ctx):
     cs, level = ctx.cs, ctx.level
     last = L.PRINTED_COLUMNS[-1].letter
     ws.merge_cells(f"A1:{last}1")
-    ws["A1"] = f"BẢNG TỰ CHẤM ĐIỂM THI ĐUA CHUYỂN ĐỔI SỐ NĂM {ctx.year}"
+    ws["A1"] = f"BẢNG TỰ CHẤM ĐIỂM {cs.heading} NĂM {ctx.year}"
     ws["A1"].font = S.TITLE
     ws["A1"].alignment = S.CENTER
     ws.merge_cells(f"A2:{last}2")
