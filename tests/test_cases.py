@@ -1,14 +1,12 @@
 """Runs the rules-as-code cases of tests/cases/*.yaml (format: tests/cases/README.md) through
 dtscore.scoring.score_unit. Expected values are the hand calculations written in the cases."""
 
-import re
-import unicodedata
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import yaml
+from case_files import load_cases
 
 from dtscore.criteria import load_set
 from dtscore.findings import ERROR
@@ -21,24 +19,7 @@ TOTALS = ("total", "max_total", "total_100", "claimed_total")
 NOT_APPLICABLE_WORDS = {"không áp dụng", "not applicable"}
 
 
-def _slug(text: str) -> str:
-    """An ASCII test id from a Vietnamese name: 'T03 – đạt 90%' → 't03-dat-90'."""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9,]+", "-", text.lower()).strip("-")[:80]
-
-
-def _load_cases():
-    params = []
-    for path in sorted(CASES_DIR.glob("*.yaml")):
-        cases = yaml.safe_load(path.read_text(encoding="utf-8"))
-        assert isinstance(cases, list), f"{path.name}: a case file is a list of cases"
-        for number, case in enumerate(cases, 1):
-            params.append(pytest.param(case, id=f"{path.stem}-{number:02d}-{_slug(case.get('name', '?'))}"))
-    return params
-
-
-ALL_CASES = _load_cases()
+ALL_CASES = load_cases(CASES_DIR)
 
 
 def _criteria_set(name):

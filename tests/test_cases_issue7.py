@@ -13,14 +13,12 @@ The format is that of tests/cases/README.md, with these additions:
 Expected numbers are hand calculations written next to them, never the program's output.
 """
 
-import re
-import unicodedata
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-import yaml
+from case_files import load_cases
 
 from dtscore.criteria import load_set
 from dtscore.findings import ERROR
@@ -36,23 +34,7 @@ PENDING_WORDS = {"chờ tổng hợp", "pending"}
 NEW_KINDS = ("bands", "count_steps", "gated_ratio", "minmax", "assessed")
 
 
-def _slug(text: str) -> str:
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9,]+", "-", text.lower()).strip("-")[:80]
-
-
-def _load_cases():
-    params = []
-    for path in sorted(CASES_DIR.glob("*.yaml")):
-        cases = yaml.safe_load(path.read_text(encoding="utf-8"))
-        assert isinstance(cases, list), f"{path.name}: a case file is a list of cases"
-        for number, case in enumerate(cases, 1):
-            params.append(pytest.param(case, id=f"{path.stem}-{number:02d}-{_slug(case.get('name', '?'))}"))
-    return params
-
-
-ALL_CASES = _load_cases()
+ALL_CASES = load_cases(CASES_DIR)
 SINGLE = [p for p in ALL_CASES if "units" not in p.values[0]]
 MULTI = [p for p in ALL_CASES if "units" in p.values[0]]
 
