@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from .criteria import CriteriaSet
+from .decimals import round_half_up
 from .scoring import SCORED, score_unit
 
 
@@ -23,7 +24,7 @@ class SampleUnit:
 
 def _ratio(rng, quality) -> Decimal:
     low = max(0.0, quality - 0.35)
-    return Decimal(str(round(rng.uniform(low, 1.0) if rng.random() > quality / 2 else 1.0, 3)))
+    return round_half_up(rng.uniform(low, 1.0) if rng.random() > quality / 2 else 1.0, 3)
 
 
 def _date_around(rng, due: date, quality) -> date:
@@ -73,7 +74,7 @@ def _by_type(spec, crit, rng, quality):
         return rng.choice(spec.options).code
     if spec.type == "date":
         return date(2023, rng.randint(1, 12), rng.randint(1, 28))
-    return Decimal(str(round(rng.uniform(0, float(crit.max_points)), 2)))
+    return round_half_up(rng.uniform(0, float(crit.max_points)), 2)
 
 
 EVIDENCE = ["Kế hoạch số {n}/KH-UBND ngày {d}", "Báo cáo số {n}/BC-UBND ngày {d}", "Số liệu Cổng DVC tỉnh ngày {d}",

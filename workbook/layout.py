@@ -6,6 +6,8 @@ Readers never rely on this (they use the defined names); the builder and its tes
 import math
 from dataclasses import dataclass
 
+from dtscore.decimals import round_half_up
+
 SHEET_GUIDE = "Hướng dẫn"
 SHEET_INFO = "Thông tin"
 SHEET_SCORE = "Chấm điểm"
@@ -67,4 +69,4 @@ def text_lines(text: str, width: float, size: float = 11) -> int:
 
 
 def height_for(lines: float, size: float = 11) -> float:
-    return round(max(1, lines) * LINE_HEIGHT * size / 11 + 3, 1)
+    return float(round_half_up(max(1, lines) * LINE_HEIGHT * size / 11 + 3, 1))
