@@ -139,8 +139,9 @@ def criteria_table(group) -> Table:
 
 
 def missing_table(cons) -> Table:
-    columns = [Column("Cấp", 10), Column(CODE, 12), Column(NAME, 40, wrap=True)]
-    rows = [[u.level, u.code, u.name] for u in cons.missing]
+    columns = [Column("Cấp", 18, wrap=True), Column(CODE, 12), Column(NAME, 40, wrap=True)]
+    titles = {id(u): g.level.title for g in cons.groups for u in g.missing}  # 'xa' → 'Đơn vị cấp xã'
+    rows = [[titles.get(id(u), u.level), u.code, u.name] for u in cons.missing]
     return Table("chua-nop", "ĐƠN VỊ CHƯA NỘP", columns, rows)
 
 

@@ -53,3 +53,10 @@ def test_demo_history_command_works_on_its_database(demo, capsys):
     assert main(["history", "--unit", code, "--db", str(db)]) == 0
     text = capsys.readouterr().out
     assert "2022" in text and "2023" in text
+
+
+def test_units_that_sent_nothing_are_listed_with_their_level_in_words(demo):
+    """The demo's HTD-TTTD (a town of Trần Đề) sends nothing: the reviewer reads its level as a title."""
+    _, work = demo
+    rows = (work / "dtscore-output" / "csv" / "chua-nop.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert any(row.startswith("Đơn vị cấp xã,HTD-TTTD,") for row in rows), rows
