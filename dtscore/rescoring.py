@@ -28,6 +28,8 @@ def with_scores(cs: CriteriaSet, result: UnitResult, scores: dict) -> UnitResult
         if row.is_group:
             raise ValueError(f"{key} is a group: only leaf criteria take a score")
         row.score, row.status, row.applicable_max = Decimal(score), SCORED, row.max_points
+    # A criterion scored now is no longer "pending consolidation".
+    out.findings = [f for f in out.findings if not (f.code == "PENDING_CONSOLIDATION" and f.key in scores)]
 
     def add_up(crit):
         row = rows[crit.key]

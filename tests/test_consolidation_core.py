@@ -175,3 +175,11 @@ def test_minmax_all_equal_gives_everyone_the_maximum(DTI):
     results = [scored(DTI, "huyen", k, inputs={"D3.3": {"value": 4}}) for k in "AB"]
     cons = consolidate_reads([read_of(r, r.unit["code"]) for r in results])
     assert {e.final.criterion("D3.3").score for e in cons.groups[0].entries} == {Decimal("25.00")}
+
+
+def test_a_minmax_score_filled_in_is_no_longer_pending(DTI):
+    alone = score_unit(DTI, "huyen", {"D3.3": {"value": 5}})
+    assert any(f.code == "PENDING_CONSOLIDATION" and f.key == "D3.3" for f in alone.findings)
+    filled = with_scores(DTI, alone, {"D3.3": Decimal("7.5")})
+    assert not any(f.code == "PENDING_CONSOLIDATION" and f.key == "D3.3" for f in filled.findings)
+    assert filled.criterion("D3.3").score == Decimal("7.5")
