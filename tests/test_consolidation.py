@@ -212,6 +212,7 @@ def test_unit_list_nfc_missing_and_unknown(run):
     ws = run["wb"]["Tổng hợp"]
     levels = table(ws)
     levels = levels[levels["Cấp"].notna() & levels["Cấp"].astype(str).str.startswith("Đơn vị")].set_index("Cấp")
+    levels = levels[~levels.index.duplicated()]  # the levels table comes first; the units missing follow
     xa = levels.loc["Đơn vị cấp xã"]
     assert (xa["Đã nộp"], xa["Chưa nộp"], xa["Trong danh sách"]) == (4, 1, 5)
     huyen = levels.loc["Đơn vị cấp huyện"]
@@ -223,6 +224,7 @@ def test_unit_list_nfc_missing_and_unknown(run):
 def test_level_statistics(run):
     levels = table(run["wb"]["Tổng hợp"])
     levels = levels[levels["Cấp"].astype(str).str.startswith("Đơn vị")].set_index("Cấp")
+    levels = levels[~levels.index.duplicated()]  # the levels table comes first; the units missing follow
     for level, title in (("tinh", "Đơn vị cấp tỉnh"), ("xa", "Đơn vị cấp xã")):
         sheet = table(run["wb"][SHEETS[level]])
         ranked = sheet[sheet["Hạng"].notna()]["Điểm xếp hạng"].astype(float)
