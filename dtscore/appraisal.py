@@ -112,17 +112,23 @@ class AppraisalBook:
 # -- reading the filled workbook ---------------------------------------------------------------
 
 
-def read_appraisal(path) -> AppraisalBook:
-    """Read the reviewers' entries; a file that is not an appraisal workbook is an InputError."""
+def _open_xlsx(path, what):
+    """A workbook to read (values only); a missing or unreadable file is an InputError naming it."""
     import openpyxl
 
-    path = Path(path)
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
-        raise InputError(str(path), "không tìm thấy tệp thẩm định") from None
+        raise InputError(str(path), f"không tìm thấy {what}") from None
     except Exception as exc:
-        raise InputError(str(path), f"không đọc được tệp thẩm định ({type(exc).__name__})") from None
+        raise InputError(str(path), f"không đọc được {what} ({type(exc).__name__})") from None
+
+
+def read_appraisal(path) -> AppraisalBook:
+    """Read the reviewers' entries; a file that is not an appraisal workbook is an InputError."""
+
+    path = Path(path)
+    wb = _open_xlsx(path, "tệp thẩm định")
     try:
         if SHEET not in wb.sheetnames:
             raise InputError(str(path), f"không có trang “{SHEET}” — hãy lập tệp bằng dtscore appraisal-sheet")
@@ -289,17 +295,11 @@ def _applied_message(a, crit, before, after) -> str:
 
 def build_sheet(result_path, out_path) -> Path:
     """Write the appraisal workbook for the units of a RESULT.xlsx; returns the path written."""
-    import openpyxl
 
     result_path, out_path = Path(result_path), Path(out_path)
     if out_path.resolve() == result_path.resolve():
         raise InputError(str(out_path), "tệp thẩm định phải khác tệp kết quả (không ghi đè tệp kết quả)")
-    try:
-        src = openpyxl.load_workbook(result_path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise InputError(str(result_path), "không tìm thấy tệp kết quả") from None
-    except Exception as exc:
-        raise InputError(str(result_path), f"không đọc được tệp kết quả ({type(exc).__name__})") from None
+    src = _open_xlsx(result_path, "tệp kết quả")
     try:
         scores = _read_table(src, "Điểm", result_path)
         inputs = _read_table(src, "Số liệu", result_path)
