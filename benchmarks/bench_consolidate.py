@@ -32,8 +32,8 @@ _BOOK = None
 def _write(i_and_folder):
     """Write commune number i (in a worker: the template is built once per process)."""
     global _BOOK
-    from workbook.builder import make_workbook
-    from workbook.filling import clear, fill
+    from dtscore.workbook.builder import make_workbook
+    from dtscore.workbook.filling import clear, fill
 
     i, folder = i_and_folder
     cs = load_set(SET_ID)

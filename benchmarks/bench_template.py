@@ -17,7 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from dtscore.criteria import load_set  # noqa: E402
-from workbook.builder import build_template, build_units  # noqa: E402
+from dtscore.workbook.builder import build_template, build_units  # noqa: E402
 
 
 def units(n):

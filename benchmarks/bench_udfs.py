@@ -36,7 +36,7 @@ from xlwings import server  # noqa: E402
 
 from dtscore.criteria import load_set  # noqa: E402
 from dtscore.scoring import score_unit  # noqa: E402
-from udfs import functions  # noqa: E402
+from dtscore.udfs import functions  # noqa: E402
 
 SET, LEVEL = "soctrang-2023", "xa"
 EPOCH = date(1899, 12, 30)

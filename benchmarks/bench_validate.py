@@ -29,8 +29,8 @@ from openpyxl import load_workbook  # noqa: E402
 
 from dtscore.criteria import load_set  # noqa: E402
 from dtscore.validation import validate_file  # noqa: E402
-from workbook import libreoffice  # noqa: E402
-from workbook.builder import build_template  # noqa: E402
+from dtscore.workbook import libreoffice  # noqa: E402
+from dtscore.workbook.builder import build_template  # noqa: E402
 
 VALUES = {
     "H01_plan_issued": datetime(2023, 3, 20), "H01_report_submitted": datetime(2023, 12, 10),

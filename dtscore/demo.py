@@ -107,8 +107,8 @@ _BOOKS = {}  # (set id, level, year) → a template workbook, refilled for each 
 
 def _write_workbook(cs, unit, path, year, values=None, claimed=None, evidence=None):
     """The level's template, prefilled for `unit` and filled with its figures when given."""
-    from workbook.builder import make_workbook, save_atomic
-    from workbook.filling import clear, fill
+    from dtscore.workbook.builder import make_workbook, save_atomic
+    from dtscore.workbook.filling import clear, fill
 
     key = (cs.id, unit.level, year)
     if key not in _BOOKS:

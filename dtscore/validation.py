@@ -101,7 +101,7 @@ class Validation:
 def validate_file(path, today: date | None = None, criteria_sets=()) -> Validation:
     """Read and validate one workbook. Never raises for a bad file: the reason is in `.error`.
     criteria_sets: sets beyond the built-in ones (CriteriaSet objects or YAML paths), matched by id."""
-    from workbook.reader import read_workbook  # the reader depends on this package, not the reverse
+    from dtscore.workbook.reader import read_workbook  # the reader depends on this package, not the reverse
 
     path = str(path)
     try:
@@ -438,7 +438,7 @@ def _expected_formulas(cs, level_code, mode):
 
 @lru_cache(maxsize=32)
 def _expected_cached(path, fingerprint, level_code, mode):
-    from workbook.expected import expected_formulas
+    from dtscore.workbook.expected import expected_formulas
 
     return tuple(expected_formulas(load_set(path), level_code, mode).items())
 

@@ -11,8 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from dtscore.safecells import is_risky, set_cell
-from workbook.builder import make_workbook, save_atomic
-from workbook.filling import clear, fill, named_cell
+from dtscore.workbook.builder import make_workbook, save_atomic
+from dtscore.workbook.filling import clear, fill, named_cell
 
 _BOOKS = {}  # (set id, level, year) → template workbook, cleared and refilled per unit
 

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from dtscore.criteria import CriteriaSet
 from dtscore.rules.lateness import edate
-from workbook.native_formulas import NA_CHOICE
+from dtscore.workbook.native_formulas import NA_CHOICE
 
 # Due dates that make month arithmetic interesting: month ends, 29/02 of a leap year, mid-month.
 DUES = [date(2023, 3, 31), date(2023, 1, 31), date(2024, 1, 31), date(2023, 2, 28), date(2023, 12, 15),

@@ -8,14 +8,14 @@ import asyncio
 import copy
 
 import pytest
-import validate_fixtures as vf
+from tests import validate_fixtures as vf
 import xlwings as xw
-from button_payload import book_payload
+from tests.button_payload import book_payload
 from openpyxl import load_workbook
 from openpyxl.utils.cell import get_column_letter
 from xlwings.server import custom_scripts_call, custom_scripts_meta
 
-import udfs.button as button
+import dtscore.udfs.button as button
 
 pytestmark = pytest.mark.skipif(vf.soffice() is None, reason="LibreOffice computes what Excel would show")
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from case_files import load_cases
+from tests.case_files import load_cases
 
 from dtscore.criteria import load_set
 from dtscore.findings import ERROR

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from dtscore import consolidation
 from dtscore.criteria import load_set
 from dtscore.scoring import PENDING, SCORED, UNSCORED, score_unit
-from workbook import builder
+from dtscore.workbook import builder
 
 SET_ID, LEVEL = "bacgiang-dti-huyen-2024", "huyen"
 DISTRICTS = 8
@@ -156,7 +156,7 @@ def test_recalculated_workbooks_show_what_the_engine_computes(districts, tmp_pat
     """LibreOffice recalculates the native formulas; validation compares every computed cell with
     the engine: no stale value anywhere means the template computes the DTI rules (bands with
     exclusive edges, 6.3's exclusive floor, groups, pending Min-Max) exactly as the engine."""
-    from workbook import libreoffice
+    from dtscore.workbook import libreoffice
 
     if not libreoffice.available():
         pytest.skip("LibreOffice (soffice) is not installed")

@@ -316,7 +316,7 @@ def test_dtscore_score_runs_on_the_examples(example):
 def test_templates_build_with_groups_and_subtotals(tmp_path, set_id, level, mode):
     from openpyxl import load_workbook
 
-    from workbook import builder
+    from dtscore.workbook import builder
 
     cs = load_set(set_id)
     path = builder.build_template(cs, level, tmp_path / f"{set_id}-{mode}.xlsx", formulas=mode)
@@ -342,15 +342,15 @@ def test_cchc_example_through_a_recalculated_workbook(tmp_path):
     """The CCHC example typed into the template, recalculated by LibreOffice, read and validated:
     the same total as `dtscore score`, and every computed cell agrees with the engine (assessed
     points, bands with mixed edges, "không áp dụng" at leaf and group level)."""
-    builder = pytest.importorskip("workbook.builder", reason="workbook/builder.py not there yet")
-    libreoffice = pytest.importorskip("workbook.libreoffice")
+    builder = pytest.importorskip("dtscore.workbook.builder", reason="workbook/builder.py not there yet")
+    libreoffice = pytest.importorskip("dtscore.workbook.libreoffice")
     if not libreoffice.available():
         pytest.skip("LibreOffice (soffice) is not installed")
     from openpyxl import load_workbook
 
     from dtscore.validation import validate_file
     from dtscore.values import parse_ratio
-    from workbook.native_formulas import NA_CHOICE
+    from dtscore.workbook.native_formulas import NA_CHOICE
 
     given, expected = score_example("cchc-sotttt.yaml")
     cs = given.criteria_set

@@ -4,7 +4,7 @@
 import pytest
 
 from dtscore.criteria import load_set
-from workbook.builder import make_workbook
+from dtscore.workbook.builder import make_workbook
 
 
 @pytest.mark.parametrize(

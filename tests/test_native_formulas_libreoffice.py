@@ -13,15 +13,15 @@ from pathlib import Path
 
 import pytest
 from openpyxl.utils import get_column_letter
-from template_inputs import parameters, unit_inputs
+from tests.template_inputs import parameters, unit_inputs
 
 from dtscore.criteria import load_set
 from dtscore.decimals import round_half_up, to_decimal
 from dtscore.scoring import NOT_APPLICABLE, PENDING, score_unit
-from workbook import libreoffice
-from workbook.builder import make_workbook, save_atomic
-from workbook.filling import clear, fill, named_cell
-from workbook.native_formulas import NA_TEXT, PENDING_TEXT
+from dtscore.workbook import libreoffice
+from dtscore.workbook.builder import make_workbook, save_atomic
+from dtscore.workbook.filling import clear, fill, named_cell
+from dtscore.workbook.native_formulas import NA_TEXT, PENDING_TEXT
 
 pytestmark = pytest.mark.skipif(not libreoffice.available(), reason="LibreOffice (soffice) is not installed")
 

@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 
 from dtscore.cli import main
-from workbook.filling import named_cell
+from dtscore.workbook.filling import named_cell
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 

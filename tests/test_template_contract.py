@@ -8,7 +8,7 @@ import pytest
 from openpyxl.utils.cell import coordinate_from_string, range_boundaries
 
 from dtscore.criteria import load_set
-from workbook.builder import build_template
+from dtscore.workbook.builder import build_template
 
 SET = "soctrang-2023"
 # From the decision (002_…): Phần I has 16 criteria, Phần II 15, Phần III 14, each part 100 points.
@@ -91,7 +91,7 @@ def test_sheets_and_header_names(workbooks, soctrang, level, mode):
     assert _cell(wb, names, "formula_mode").value == mode
     if mode == "udf":
         conf = wb["xlwings.conf"]
-        assert (conf["A1"].value, conf["B1"].value) == ("UDF Modules", "udfs.functions")
+        assert (conf["A1"].value, conf["B1"].value) == ("UDF Modules", "dtscore.udfs.functions")
     else:
         assert "xlwings.conf" not in wb.sheetnames
 

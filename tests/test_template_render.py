@@ -6,8 +6,8 @@ import re
 import pytest
 
 from dtscore.criteria import load_set
-from workbook import libreoffice
-from workbook.render import SAMPLE_UNITS, render_pdfs, score_sheet_page
+from dtscore.workbook import libreoffice
+from dtscore.workbook.render import SAMPLE_UNITS, render_pdfs, score_sheet_page
 
 pytestmark = pytest.mark.skipif(not libreoffice.available(), reason="LibreOffice (soffice) is not installed")
 

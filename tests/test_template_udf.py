@@ -12,12 +12,12 @@ import pytest
 from dtscore.criteria import load_set
 from dtscore.decimals import round_half_up, to_decimal
 from dtscore.scoring import SCORED, score_unit
-from workbook.builder import make_workbook
-from workbook.filling import clear, fill, named_cell
+from dtscore.workbook.builder import make_workbook
+from dtscore.workbook.filling import clear, fill, named_cell
 
-functions = pytest.importorskip("udfs.functions")
-server = pytest.importorskip("xlwings_server")
-from template_inputs import parameters, unit_inputs  # noqa: E402
+functions = pytest.importorskip("dtscore.udfs.functions")
+from tests import xlwings_calls as server  # noqa: E402
+from tests.template_inputs import parameters, unit_inputs  # noqa: E402
 
 PLAN = [("soctrang-2023", "tinh", 8), ("soctrang-2023", "huyen", 8), ("soctrang-2023", "xa", 8),
         ("soctrang-2023-draft", "huyen", 4), ("bacgiang-dti-huyen-2024", "huyen", 2),
@@ -82,7 +82,7 @@ def caller():
 
 
 def test_rounding_agrees_with_the_functions():
-    from workbook.udf_formulas import UDF_DIGITS
+    from dtscore.workbook.udf_formulas import UDF_DIGITS
 
     assert UDF_DIGITS == functions.DIGITS
 
@@ -93,7 +93,7 @@ def test_calls_exist_with_accepted_arguments():
     for set_id, level, _ in PLAN:
         cs = load_set(set_id)
         wb = make_workbook(cs, level, formulas="udf")
-        assert wb["xlwings.conf"]["B1"].value == "udfs.functions"
+        assert wb["xlwings.conf"]["B1"].value == "dtscore.udfs.functions"
         for crit in cs.level(level).leaves():
             formula = named_cell(wb, f"{crit.key}_score").value
             if crit.kind == "minmax":

@@ -7,9 +7,9 @@ text (002_…: "Tỉ lệ đạt/95*điểm chuẩn … 90/95*4", "trừ 01 đi�
 from datetime import date, datetime
 
 import pytest
-from xlwings_server import OMITTED, Caller, ExcelError, Repeating, payload, serial
+from tests.xlwings_calls import OMITTED, Caller, ExcelError, Repeating, payload, serial
 
-from udfs import functions
+from dtscore.udfs import functions
 
 SET = "soctrang-2023"
 

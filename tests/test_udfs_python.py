@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from udfs import functions as f
+from dtscore.udfs import functions as f
 
 SET = "soctrang-2023"
 

@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from xlwings_server import meta
+from tests.xlwings_calls import meta
 
-from udfs import functions
+from dtscore.udfs import functions
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,7 +5,7 @@ and defined name. Expected scores are the hand calculations of validate_fixtures
 from decimal import Decimal
 
 import pytest
-import validate_fixtures as vf
+from tests import validate_fixtures as vf
 from openpyxl import load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-import validate_fixtures as vf
+from tests import validate_fixtures as vf
 from openpyxl import load_workbook
 
 from dtscore.cli import main
@@ -190,7 +190,7 @@ def test_a_native_workbook_round_tripped_through_libreoffice_still_validates(lib
     code, out, _ = run(capsys, "--json", path)
     (item,) = json.loads(out)
     assert code == 0 and item["findings"] == [] and item["total"] == 84.56
-    sub = __import__("workbook.reader", fromlist=["read_workbook"]).read_workbook(path)
+    sub = __import__("dtscore.workbook.reader", fromlist=["read_workbook"]).read_workbook(path)
     # LibreOffice computed and cached every score: the same as the hand calculation
     assert {k: sub.cells[f"{k}_score"].value for k in vf.HUYEN_SCORES} == {k: float(v) for k, v in vf.HUYEN_SCORES.items()}
     assert sub.cells["total_score"].value == 84.56
@@ -237,7 +237,7 @@ def test_stale_value_after_an_edit_without_recalculation(libreoffice_files, tmp_
 
 def test_a_set_outside_the_built_in_ones_is_given_with_set(capsys, tmp_path):
     from dtscore.criteria import load_set
-    from workbook.builder import build_template
+    from dtscore.workbook.builder import build_template
 
     yaml = Path(__file__).parent / "data" / "template-all-kinds.yaml"
     path = build_template(load_set(yaml), "mix", tmp_path / "thu.xlsx")

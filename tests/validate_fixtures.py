@@ -53,7 +53,7 @@ def clean_values() -> dict:
 
 def build(folder: Path, level="huyen", mode="native", unit_code="H01", unit_name="Huyện Châu Thành") -> Path:
     from dtscore.criteria import load_set
-    from workbook.builder import build_template
+    from dtscore.workbook.builder import build_template
 
     path = Path(folder) / f"mau-{level}-{mode}.xlsx"
     return build_template(load_set(SET_ID), level, path, unit_code=unit_code, unit_name=unit_name, formulas=mode)
@@ -137,7 +137,7 @@ def set_typed_number(element: str, value) -> str:
 
 
 def soffice() -> str | None:
-    from workbook.libreoffice import soffice_path
+    from dtscore.workbook.libreoffice import soffice_path
 
     return soffice_path()
 
@@ -145,6 +145,6 @@ def soffice() -> str | None:
 def convert(paths, fmt: str, outdir: Path) -> list:
     """Open and save with LibreOffice headless in one run (workbook.libreoffice: a throw-away
     profile that recalculates every formula on load), into `outdir`."""
-    from workbook.libreoffice import convert as lo_convert
+    from dtscore.workbook.libreoffice import convert as lo_convert
 
     return lo_convert(paths, outdir, fmt)

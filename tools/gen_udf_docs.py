@@ -24,7 +24,7 @@ from xlwings import server  # noqa: E402
 
 from dtscore.atomic import write_text_atomic
 from dtscore.decimals import fmt_vn  # noqa: E402
-from udfs import functions  # noqa: E402
+from dtscore.udfs import functions  # noqa: E402
 
 OUTPUT = ROOT / "docs" / "excel-functions.md"
 

@@ -30,8 +30,8 @@ from dtscore.errors import DtscoreError
 from dtscore.findings import CODES, ERROR, SEVERITY_VN, WARNING, summary_vn
 from dtscore.submission import CLAIMED, SCORE, TOTAL_CLAIMED, TOTAL_SCORE, CellInfo, split_row_name
 from dtscore.validation import template_formulas, validate_submission
-from workbook import styles
-from workbook.reader import submission_from_cells
+from dtscore.workbook import styles
+from dtscore.workbook.reader import submission_from_cells
 
 CHECK_SHEET = "Kiểm tra"
 TITLE = "KẾT QUẢ TÍNH LẠI VÀ KIỂM TRA"
@@ -325,7 +325,7 @@ def _formula_for(name, info, formulas) -> str | None:
 
 
 def main():
-    """Classic add-in: a form button or the ribbon runs `RunPython "import udfs.button; udfs.button.main()"`.
+    """Classic add-in: a form button or the ribbon runs `RunPython "import dtscore.udfs.button; dtscore.udfs.button.main()"`.
     When the macro lives elsewhere (PERSONAL.XLSB, an .xlam), the active workbook is the one checked."""
     book = xw.Book.caller()
     if not _is_template(book):

@@ -29,7 +29,7 @@ from .score_sheet import Context, write_score_sheet
 from .validations import Validations
 
 FORMULA_MODES = ("native", "udf")
-UDF_MODULE = "udfs.functions"
+UDF_MODULE = "dtscore.udfs.functions"
 FORMULA_MODE_NAME = "formula_mode"  # optional name the reader understands: "native" | "udf"
 
 

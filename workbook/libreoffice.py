@@ -1,7 +1,7 @@
 """LibreOffice headless, for recalculating and converting a batch of workbooks in ONE soffice
 process (starting soffice costs seconds; each further file costs a fraction of one).
 
-    from workbook.libreoffice import convert
+    from dtscore.workbook.libreoffice import convert
     outputs = convert(paths, out_dir, "xlsx")   # recalculated copies, same stems, in out_dir
     pdfs = convert(paths, out_dir, "pdf")
     csvs = sheet_to_csv(paths, out_dir, 3, "Chấm điểm")  # one sheet's values, fastest to read back

@@ -52,7 +52,7 @@ def _year(text):
 
 
 def run(args):
-    from workbook.builder import build_template  # openpyxl is only loaded when a template is made
+    from dtscore.workbook.builder import build_template  # openpyxl is only loaded when a template is made
 
     cs = load_set(args.criteria_set)
     if args.units:
@@ -78,7 +78,7 @@ def _mode_text(mode):
 def _run_units(args, cs):
     from tqdm import tqdm
 
-    from workbook.builder import build_units
+    from dtscore.workbook.builder import build_units
 
     units = read_units(args.units, cs)
     if args.level:
