@@ -228,11 +228,14 @@ def score_unit(
     parameters: dict | None = None,
     unit: dict | None = None,
     today: date | None = None,
+    only: str | None = None,
 ) -> UnitResult:
     """Score one unit of `level_code` against the criteria set.
 
     inputs: {key: {input_name: raw value}}; claimed: {key: self-score}; evidence: {key: text};
-    parameters: per-unit overrides of the set's year parameters (e.g. a later plan_due).
+    parameters: per-unit overrides of the set's year parameters (e.g. a later plan_due);
+    only: the key of one criterion (or group) to score alone, e.g. for one Excel cell — the
+    totals are then that criterion's.
     """
     level = cs.level(level_code)
     inputs, claimed, evidence = inputs or {}, claimed or {}, evidence or {}
@@ -284,7 +287,7 @@ def score_unit(
                                     name=f"{crit.key}_evidence"))
         return row
 
-    top = [visit(crit) for crit in level.criteria]
+    top = [visit(crit) for crit in level.criteria] if only is None else [visit(level.find(only))]
     total = sum((r.score for r in top if r.score is not None), Decimal(0))
     lowered = sum((r.max_points - r.applicable_max for r in top), Decimal(0))
     max_total = level.max_total - lowered
@@ -302,7 +305,7 @@ def score_unit(
         max_total=max_total,
         total_100=total_100,
         claimed_total=sum(claims, Decimal(0)) if claims else None,
-        index=_index(level, top),
+        index=_index(level, top) if only is None else None,
     )
 
 

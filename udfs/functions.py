@@ -412,7 +412,7 @@ def DT_SCORE(criteria_set, key, *inputs):
         raise xl.UdfError(f"{criterion.key} cần {len(slots)} số liệu ({wanted}), nhận {len(values)}")
     raw, problems = {}, {}
     _read_slots(criterion, slots, values, raw, problems)
-    result = score_unit(cs, level.code, raw)
+    result = score_unit(cs, level.code, raw, only=criterion.key)
     value, message = _cell(result, criterion, values, problems.get(criterion.key), _by_key(result.findings))
     if message:
         raise xl.UdfError(message)
