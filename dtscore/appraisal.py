@@ -15,6 +15,7 @@ it back; `apply` appraises one unit.
 
 import copy
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from .criteria import load_set
 from .decimals import fmt_vn
 from .errors import InputError
 from .findings import ERROR
+from .names import level_name
 from .notes import Note
 from .rescoring import with_scores
 from .result_tables import (
@@ -41,10 +43,10 @@ from .result_tables import (
     VERIFIED_SCORE,
     typed_value,
 )
-from .rules import DATE, RATIO
-from .scoring import PENDING
+from .rules import CHOICE, COUNT, DATE, RATIO, InputSpec
+from .scoring import PENDING, UNSCORED, parse_input, range_problems
 from .unitlist import code_key
-from .values import is_blank, nfc, parse_number
+from .values import fmt_date_vn, is_blank, nfc, parse_number
 
 SHEET = "Thẩm định"
 GUIDE = "Hướng dẫn"
@@ -103,9 +105,9 @@ class AppraisalBook:
             if (set_id, level, key) not in present:
                 code = self.codes[(set_id, level, key)]
                 rows = sorted(r for item in items.values() for r in item.rows)
-                notes.append(Note("APPRAISAL_PROBLEM", f"Thẩm định đơn vị “{code}” ({set_id}, cấp {level}, {SHEET}!dòng "
-                                                       f"{', '.join(map(str, rows))}): không có hồ sơ của đơn vị này "
-                                                       "trong lần tổng hợp — chưa áp dụng"))
+                notes.append(Note("APPRAISAL_PROBLEM", f"{SHEET}!dòng {', '.join(map(str, rows))}: đơn vị “{code}” "
+                                                       f"({set_id}, {level_name(level)}) không có hồ sơ trong lần tổng "
+                                                       "hợp — không áp dụng"))
         return notes
 
 
@@ -164,7 +166,7 @@ def _read_row(book, row, col, number):
     set_id, level, code, key = (nfc(get(h) or "") for h in (SET, LEVEL, CODE, KEY))
     if not (set_id and level and code and key):
         book.problems.append(Note("APPRAISAL_PROBLEM", f"{SHEET}!dòng {number}: thiếu bộ tiêu chí, cấp, mã đơn vị "
-                                                       "hoặc tiêu chí — dòng bị bỏ qua"))
+                                                       "hoặc tiêu chí — không áp dụng"))
         return
     book.codes.setdefault((set_id, level, code_key(code)), code)
     item = book.items.setdefault((set_id, level, code_key(code)), {}).setdefault(key, Item(key))
@@ -176,7 +178,8 @@ def _read_row(book, row, col, number):
     if not is_blank(score):
         if item.score is not None and item.score != score:
             book.problems.append(Note("APPRAISAL_PROBLEM", f"{SHEET}!dòng {number}: {key} của {code} có hai điểm thẩm "
-                                                           f"định khác nhau ({item.score} và {score}) — dùng điểm sau",
+                                                           f"định khác nhau ({_raw_shown(item.score)} và {_raw_shown(score)}) — dùng điểm sau",
+                                      severity="warning",
                                       key=key))
         item.score = score
     for header, bucket in ((REASON, item.reasons), (REVIEWER, item.reviewers)):
@@ -188,76 +191,151 @@ def _read_row(book, row, col, number):
 # -- applying it to one unit -------------------------------------------------------------------
 
 
-def apply(cs, level, validation, items: dict):
-    """(appraised result, [Applied], [Note]) for one unit; without items the appraised result is
-    the computed one."""
-    from .validation import validate_submission
+@dataclass
+class Refused:
+    """An appraisal entry that was not applied, and why (shown in the console and the sheet)."""
 
+    key: str
+    where: str  # "Thẩm định!dòng 12, 13"
+    entered: str  # what the reviewer typed, as read
+    reasons: list  # Vietnamese, each naming the field
+    reviewer: str = ""
+    names: str = ""  # the defined names entered ("H04_ratio", "H15_score")
+
+    @property
+    def message(self) -> str:
+        return f"{self.where}: {self.key} – {'; '.join(self.reasons)} — không áp dụng"
+
+
+def _specs(crit) -> dict:
+    """The inputs a verified value may name (ratio criteria accept counts instead, as unit files do)."""
+    specs = {s.name: s for s in crit.inputs}
+    if crit.kind in ("ratio_target", "threshold_gate", "gated_ratio"):
+        for extra in ("numerator", "denominator", "ratio"):
+            specs.setdefault(extra, InputSpec(extra, RATIO if extra == "ratio" else COUNT,
+                                              {"numerator": "Tử số", "denominator": "Mẫu số", "ratio": "Tỉ lệ"}[extra]))
+    return specs
+
+
+def verified_value(spec, raw, year):
+    """(parsed value, refusal or None, warning or None) for a verified figure — the same parsing and
+    range checks a unit's own cell goes through; text where a number or date belongs is refused
+    (Excel could not compute with it in the unit's workbook either)."""
+    from .validation import TYPE_WORDS
+
+    if spec.type != CHOICE and isinstance(raw, str):
+        return None, f"“{spec.label}” là chữ “{raw}” chứ không phải {TYPE_WORDS[spec.type]}: gõ lại giá trị (không có " \
+                     "dấu nháy ', ô không định dạng văn bản)", None
+    if spec.type != DATE and isinstance(raw, datetime):
+        return None, f"“{spec.label}” là một ngày ({fmt_date_vn(raw.date())}), cần {TYPE_WORDS[spec.type]}", None
+    try:
+        value = parse_input(spec, raw, None)
+    except InputError as exc:
+        return None, f"“{spec.label}”: {exc}", None
+    problem = range_problems(spec, value, year, None, raw)
+    if problem and problem[0] == ERROR:
+        return None, f"“{spec.label}”: {problem[1]}", None
+    return value, None, (f"“{spec.label}”: {problem[1]}" if problem else None)
+
+
+def verified_score(crit, raw):
+    """(score, refusal or None) for a verified score: a number from 0 to the criterion's maximum."""
+    if isinstance(raw, str) or isinstance(raw, (datetime, date)):
+        return None, f"{VERIFIED_SCORE} là “{raw}” chứ không phải một số"
+    try:
+        score = parse_number(raw, VERIFIED_SCORE)
+    except InputError as exc:
+        return None, str(exc)
+    if score is None:
+        return None, f"{VERIFIED_SCORE} trống"
+    if not 0 <= score <= crit.max_points:
+        return None, f"{VERIFIED_SCORE} {fmt_vn(score)} ngoài khoảng 0 – {fmt_vn(crit.max_points)} (điểm chuẩn)"
+    return score, None
+
+
+def _refused(item, reasons) -> Refused:
+    names = [f"{item.key}_{name}" for name in item.inputs] + ([f"{item.key}_score"] if item.score is not None else [])
+    entered = [_raw_shown(v) for v in item.inputs.values()] + ([_raw_shown(item.score)] if item.score is not None else [])
+    return Refused(item.key, item.where, "; ".join(entered), reasons, "; ".join(item.reviewers), ", ".join(names))
+
+
+def _raw_shown(v) -> str:
+    if isinstance(v, datetime):
+        return fmt_date_vn(v.date())
+    return fmt_vn(v, 6) if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool) else str(v)
+
+
+def apply(cs, level, validation, items: dict):
+    """(appraised result, [Applied], [Refused], [Note]) for one unit; without items the appraised
+    result is the computed one. An entry is applied whole or not at all: a value that does not
+    parse or is out of range, a score outside 0 – maximum, a missing reason or reviewer, an unknown
+    criterion or input, or a verified figure that still leaves the criterion unscorable is refused."""
     result = validation.result
     if not items:
-        return result, [], []
-    notes, applied, scores, new_inputs = [], [], {}, {}
+        return result, [], [], []
     leaves = {c.key: c for c in level.leaves()}
+    accepted, refused, warnings = {}, [], []
     for key, item in items.items():
+        reasons, values, score = [], {}, None
         crit = leaves.get(key)
         if crit is None:
-            notes.append(Note("APPRAISAL_PROBLEM", f"{item.where}: cấp {level.code} không có tiêu chí lá “{key}” — "
-                                                   "chưa áp dụng", key=key))
-            continue
-        allowed = {s.name: s for s in crit.inputs}
-        if crit.kind in ("ratio_target", "threshold_gate", "gated_ratio"):
-            allowed.setdefault("numerator", None)
-            allowed.setdefault("denominator", None)
-        values = {}
-        for name, raw in item.inputs.items():
-            if name not in allowed:
-                notes.append(Note("APPRAISAL_PROBLEM", f"{item.where}: {key} không có số liệu “{name}” — chưa áp dụng",
-                                  key=key))
-                continue
-            values[name] = raw
-        score = None
-        if item.score is not None:
-            try:
-                score = parse_number(item.score, f"{key} – {VERIFIED_SCORE}")
-            except InputError as exc:
-                notes.append(Note("APPRAISAL_PROBLEM", f"{item.where}: {exc} — chưa áp dụng", key=key))
-            else:
-                if not 0 <= score <= crit.max_points:
-                    notes.append(Note("APPRAISAL_PROBLEM", f"{item.where}: {key} – điểm thẩm định {fmt_vn(score)} "
-                                                           f"ngoài [0; {fmt_vn(crit.max_points)}] — chưa áp dụng", key=key))
-                    score = None
-        if not values and score is None:
-            continue
+            reasons.append(f"{level.title} không có tiêu chí “{key}”")
+        else:
+            specs = _specs(crit)
+            for name, raw in item.inputs.items():
+                spec = specs.get(name)
+                if spec is None:
+                    reasons.append(f"tiêu chí không có số liệu “{key}_{name}”")
+                    continue
+                value, refusal, warning = verified_value(spec, raw, cs.year)
+                if refusal:
+                    reasons.append(refusal)
+                else:
+                    values[name] = value
+                    if warning:
+                        warnings.append(Note("APPRAISAL_WARNING", f"{item.where}: {key} – {warning} (vẫn áp dụng)",
+                                             key=key))
+            if item.score is not None:
+                score, refusal = verified_score(crit, item.score)
+                if refusal:
+                    reasons.append(refusal)
         if not item.reasons:
-            notes.append(Note("APPRAISAL_PROBLEM", f"{item.where}: {key} thiếu lý do thẩm định (vẫn áp dụng)", key=key,
-                              severity="warning"))
+            reasons.append(f"thiếu {REASON}")
         if not item.reviewers:
-            notes.append(Note("APPRAISAL_PROBLEM", f"{item.where}: {key} thiếu tên người thẩm định (vẫn áp dụng)",
-                              key=key, severity="warning"))
-        new_inputs[key] = values
-        if score is not None:
-            scores[key] = score
-        applied.append(Applied(key, values, score, "; ".join(item.reasons), "; ".join(item.reviewers)))
-    appraised = result
-    if any(new_inputs.values()):
+            reasons.append(f"thiếu {REVIEWER}")
+        if reasons:
+            refused.append(_refused(item, reasons))
+            continue
+        accepted[key] = Applied(key, values, score, "; ".join(item.reasons), "; ".join(item.reviewers))
+    appraised = _rescored(cs, validation, accepted)
+    unusable = [k for k, a in accepted.items() if a.inputs and a.score is None
+                and appraised.criterion(k).status == UNSCORED]
+    for key in unusable:  # a verified figure must make the criterion scorable (e.g. numerator > denominator)
+        why = "; ".join(f.message for f in appraised.findings if f.key == key and f.severity == ERROR)
+        accepted.pop(key)
+        refused.append(_refused(items[key], ["với số liệu thẩm định, tiêu chí vẫn không tính được điểm"
+                                             + (f" ({why})" if why else "")]))
+    if unusable:
+        appraised = _rescored(cs, validation, accepted)
+    notes = list(warnings)
+    for a in accepted.values():  # what was verified, parsed, for the record
+        notes.append(Note("APPRAISED", _applied_message(a, leaves[a.key], result, appraised), key=a.key))
+    refused.sort(key=lambda r: r.where)
+    return appraised, list(accepted.values()), refused, notes
+
+
+def _rescored(cs, validation, accepted: dict):
+    """The unit's result with the accepted verified figures re-scored and verified scores set."""
+    from .validation import validate_submission
+
+    appraised = validation.result
+    if any(a.inputs for a in accepted.values()):
         sub = copy.copy(validation.submission)
         sub.inputs = {k: dict(v) for k, v in sub.inputs.items()}
-        for key, values in new_inputs.items():
-            sub.inputs.setdefault(key, {}).update(values)
-        rescored = validate_submission(sub)
-        appraised = rescored.result
-        for key, values in new_inputs.items():
-            for name in values:
-                for f in rescored.result.findings:
-                    if f.key == key and f.name == f"{key}_{name}" and f.severity == ERROR:
-                        notes.append(Note("APPRAISAL_PROBLEM", f"Số liệu thẩm định {f.message}", key=key, name=f.name))
-    appraised = with_scores(cs, appraised, scores)
-    for a in applied:  # what was verified, parsed, for the record
-        crit = leaves[a.key]
-        parsed = appraised.criterion(a.key).inputs
-        a.inputs = {n: parsed.get(n, v) for n, v in a.inputs.items()}
-        notes.append(Note("APPRAISED", _applied_message(a, crit, result, appraised), key=a.key))
-    return appraised, applied, notes
+        for key, a in accepted.items():
+            sub.inputs.setdefault(key, {}).update(a.inputs)
+        appraised = validate_submission(sub).result
+    return with_scores(cs, appraised, {k: a.score for k, a in accepted.items() if a.score is not None})
 
 
 def _shown(spec, value) -> str:

@@ -147,6 +147,7 @@ class Entry:
     computed: UnitResult | None = None  # the engine's result, Min-Max criteria filled in
     appraised: UnitResult | None = None  # after the appraisal (None when there is none)
     appraisals: list = field(default_factory=list)  # appraisal.Applied, per criterion
+    refusals: list = field(default_factory=list)  # appraisal.Refused: entries not applied, and why
     excluded: list = field(default_factory=list)  # why the unit is not ranked (Vietnamese)
     rank: int | None = None
     rank_value: Decimal | None = None
@@ -413,8 +414,8 @@ def _groups(entries, missing) -> list:
 def _appraise(group: LevelGroup, book):
     for e in group.entries:
         items = book.for_unit(group.cs.id, group.level.code, e.code)
-        result, applied, notes = appraisal_mod.apply(group.cs, group.level, e.validation, items)
-        e.appraised, e.appraisals = result, applied
+        result, applied, refused, notes = appraisal_mod.apply(group.cs, group.level, e.validation, items)
+        e.appraised, e.appraisals, e.refusals = result, applied, refused
         e.notes.extend(notes)
 
 

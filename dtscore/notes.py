@@ -19,7 +19,8 @@ CODES = {
     "WRONG_YEAR": (ERROR, "Năm đánh giá khác năm tổng hợp"),
     "MINMAX_FILLED": (INFO, "Điểm Min-Max tính khi tổng hợp"),
     "APPRAISED": (INFO, "Điểm đã thẩm định"),
-    "APPRAISAL_PROBLEM": (WARNING, "Dòng thẩm định chưa áp dụng được"),
+    "APPRAISAL_PROBLEM": (ERROR, "Dòng thẩm định không được áp dụng"),
+    "APPRAISAL_WARNING": (WARNING, "Thẩm định áp dụng, có điều cần xem lại"),
 }
 
 

@@ -175,6 +175,10 @@ def findings_table(cons) -> Table:
         for f in sorted(e.findings, key=lambda f: order.get(f.severity, 3)):
             rows.append([None, e.level, e.code, e.name, Path(e.file).name, SEVERITY_VN.get(f.severity, f.severity),
                          f.code, _title(f.code), f.key, f.cell, f.name, f.message])
+    for e in cons.entries:
+        for r in e.refusals:
+            rows.append([None, e.level, e.code, e.name, Path(cons.appraisal_file).name, SEVERITY_VN["error"],
+                         "APPRAISAL_PROBLEM", _title("APPRAISAL_PROBLEM"), r.key, r.where, None, r.message])
     for note in cons.appraisal_notes:
         rows.append([None, "", "", "", Path(cons.appraisal_file).name, SEVERITY_VN.get(note.severity, ""),
                      note.code, _title(note.code), note.key, note.cell, note.name, note.message])
@@ -195,6 +199,7 @@ SET, LEVEL, KEY, TITLE, MAX_POINTS, STATUS = "Bộ tiêu chí", "Cấp", "Tiêu 
 CLAIMED, COMPUTED, APPRAISED, EVIDENCE = "Điểm tự chấm", "Điểm tính", "Điểm thẩm định", "Căn cứ tính điểm"
 INPUT_LABEL, INPUT_NAME, REPORTED, VERIFIED = "Số liệu", "Tên định danh", "Đơn vị báo cáo", "Số liệu thẩm định"
 VERIFIED_SCORE, REASON, REVIEWER, SCORE_AFTER = "Điểm thẩm định (nhập)", "Lý do", "Người thẩm định", "Điểm sau thẩm định"
+OUTCOME, APPLIED = "Kết quả", "Đã áp dụng"
 
 
 def scores_table(cons) -> Table:
@@ -257,10 +262,13 @@ def appraisal_table(cons) -> Table:
                Column(INPUT_LABEL, 24, wrap=True), Column(INPUT_NAME, 16), Column(REPORTED, 14, wrap=True),
                Column(VERIFIED, 14, wrap=True), Column(CLAIMED, 9, "0.00"), Column(COMPUTED, 9, "0.00"),
                Column(SCORE_AFTER, 10, "0.00"), Column(REASON, 30, wrap=True), Column(REVIEWER, 16),
-               Column(SET, 14)]
+               Column(SET, 14), Column(OUTCOME, 40, wrap=True)]
     rows = []
     for g in cons.groups:
         for e in g.entries:
+            for r in e.refusals:  # first: what the reviewers must look at again
+                rows.append([g.level.code, e.code, e.name, r.key, None, r.names, None, r.entered, None, None, None, None,
+                             r.reviewer or None, g.cs.id, f"KHÔNG ÁP DỤNG ({r.where}): {'; '.join(r.reasons)}"])
             for a in e.appraisals:
                 crit = g.level.find(a.key)
                 before, after = e.computed.criterion(a.key), e.appraised.criterion(a.key)
@@ -270,10 +278,10 @@ def appraisal_table(cons) -> Table:
                     reported = before.inputs.get(name)
                     rows.append([g.level.code, e.code, e.name, a.key, spec.label if spec else name,
                                  f"{a.key}_{name}", typed_value(spec, reported), typed_value(spec, verified), *scores,
-                                 a.reason, a.reviewer, g.cs.id])
+                                 a.reason, a.reviewer, g.cs.id, APPLIED])
                 if a.score is not None:
                     rows.append([g.level.code, e.code, e.name, a.key, "Điểm", f"{a.key}_score", num(before.score),
-                                 num(a.score), *scores, a.reason, a.reviewer, g.cs.id])
+                                 num(a.score), *scores, a.reason, a.reviewer, g.cs.id, APPLIED])
     return Table("tham-dinh", "KẾT QUẢ THẨM ĐỊNH (KIỂM TRA XÁC SUẤT)", columns, rows)
 
 

@@ -116,7 +116,7 @@ def parse_input(spec: rules.InputSpec, raw, field_name):
     return parse_number(raw, field_name)
 
 
-def _range_problems(spec, value, year, today, raw=None):
+def range_problems(spec, value, year, today, raw=None):
     """(severity, message) for a parsed value outside its range ("error" blocks scoring)."""
     if spec.type == rules.RATIO and (value < 0 or value > 1):
         written_as_percent = isinstance(raw, str) and raw.strip().endswith("%")
@@ -171,7 +171,7 @@ def _score_leaf(cs, crit: Criterion, raw_inputs: dict, params: dict, year, today
         if value is None:
             missing.append(spec)
             continue
-        problem = _range_problems(spec, value, year, today, raw_inputs.get(spec.name))
+        problem = range_problems(spec, value, year, today, raw_inputs.get(spec.name))
         if problem:
             severity, message = problem
             findings.append(Finding("INPUT_OUT_OF_RANGE", crit.key, f"{label} – {spec.label}: {message}",

@@ -2,6 +2,8 @@
 input re-scores the criterion through the engine, a verified score replaces it; self-score,
 computed and appraised kept side by side with who and why."""
 
+import contextlib
+import io
 from decimal import Decimal
 
 import openpyxl
@@ -26,6 +28,22 @@ def unit(code, **overrides):
 
 
 UNITS = {"H1": unit("H1"), "H2": unit("H2"), "H3": unit("H3", H05={"ratio": "nhiều"})}
+# Entries that must be refused, each with the words its message must contain (the rule it breaks).
+REFUSED_ENTRIES = {
+    ("H1", "H07_ratio"): {"Số liệu thẩm định": "70,5%"},  # text pasted where a ratio belongs
+    ("H3", "H08_ratio"): {"Số liệu thẩm định": -0.2},  # a ratio is 0–100 %
+    ("H2", "H01_plan_issued"): {"Điểm thẩm định (nhập)": 99},  # H01 is worth 8 points
+    ("H2", "H04_ratio"): {"Số liệu thẩm định": 0.6},  # reason removed below
+    ("H3", "H04_ratio"): {"Số liệu thẩm định": 0.6, "no reviewer": True},
+}
+REFUSAL_WORDS = {
+    ("H1", "H07_ratio"): ["H07", "chữ “70,5%”", "không phải một tỉ lệ"],
+    ("H3", "H08_ratio"): ["H08", "-20%", "ngoài 0–100%"],
+    ("H2", "H01_plan_issued"): ["H01", "99", "ngoài khoảng 0 – 8"],
+    ("H2", "H04_ratio"): ["H04", "thiếu Lý do"],
+    ("H3", "H04_ratio"): ["H04", "thiếu Người thẩm định"],
+    ("H1", "H99_ratio"): ["H99", "Đơn vị cấp huyện không có tiêu chí “H99”"],
+}
 
 
 def engine(u, **overrides):
@@ -58,23 +76,39 @@ def run(tmp_path_factory):
                                      "Người thẩm định": REVIEWER},
                ("H2", "H15_option"): {"Điểm thẩm định (nhập)": 3, "Lý do": "Không có minh chứng hoạt động",
                                       "Người thẩm định": REVIEWER},
-               ("H2", "H01_plan_issued"): {"Điểm thẩm định (nhập)": 99, "Lý do": "nhập nhầm"}}
+               **{(code, name): {**entry, **({"Lý do": "Kiểm tra xác suất"} if "Lý do" not in entry else {}),
+                                  **({"Người thẩm định": REVIEWER} if "no reviewer" not in entry else {})}
+                  for (code, name), entry in REFUSED_ENTRIES.items()}}
+    entries[("H2", "H04_ratio")].pop("Lý do")  # missing reason
+    for entry in entries.values():
+        entry.pop("no reviewer", None)
+    rows = {}
     for row in range(5, ws.max_row + 1):
-        entry = entries.get((ws.cell(row, col["Mã đơn vị"]).value, ws.cell(row, col["Tên định danh"]).value))
-        for header, value in (entry or {}).items():
+        key = (ws.cell(row, col["Mã đơn vị"]).value, ws.cell(row, col["Tên định danh"]).value)
+        rows[key] = row
+        for header, value in entries.get(key, {}).items():
             ws.cell(row, col[header]).value = value
     stray = ws.max_row + 1  # a unit that is not in the inbox
     for header, value in {"Bộ tiêu chí": CS.id, "Cấp": "huyen", "Mã đơn vị": "ZZ", "Tiêu chí": "H04",
-                          "Tên định danh": "H04_ratio", "Số liệu thẩm định": 0.2, "Lý do": "?"}.items():
+                          "Tên định danh": "H04_ratio", "Số liệu thẩm định": 0.2, "Lý do": "?",
+                          "Người thẩm định": REVIEWER}.items():
         ws.cell(stray, col[header]).value = value
+    unknown = stray + 1  # a criterion the level does not have
+    for header, value in {"Bộ tiêu chí": CS.id, "Cấp": "huyen", "Mã đơn vị": "H1", "Tiêu chí": "H99",
+                          "Tên định danh": "H99_ratio", "Số liệu thẩm định": 0.5, "Lý do": "?",
+                          "Người thẩm định": REVIEWER}.items():
+        ws.cell(unknown, col[header]).value = value
+    rows[("H1", "H99_ratio")] = unknown
     filled = root / "tham-dinh-da-nhap.xlsx"
     wb.save(filled)
     final = root / "KQ2.xlsx"
-    assert main(["consolidate", str(inbox), "-o", str(final), "--appraisal", str(filled), "--no-progress"]) == 0
+    console = io.StringIO()
+    with contextlib.redirect_stdout(console):
+        assert main(["consolidate", str(inbox), "-o", str(final), "--appraisal", str(filled), "--no-progress"]) == 0
     again = root / "tham-dinh-2.xlsx"
     assert main(["appraisal-sheet", str(final), "-o", str(again)]) == 0
     return {"sheet": sheet, "first": openpyxl.load_workbook(first), "final": openpyxl.load_workbook(final),
-            "again": again}
+            "again": again, "console": console.getvalue(), "rows": rows}
 
 
 def test_the_sheet_lists_every_input_with_locked_and_validated_cells(run):
@@ -125,19 +159,45 @@ def test_scores_side_by_side_with_who_and_why(run):
     assert Decimal(str(row["Điểm thẩm định"])) == Decimal("6.25")
     assert (row["Lý do"], row["Người thẩm định"]) == ("Kiểm tra xác suất 12/12: 50%", REVIEWER)
     applied = table(run["final"]["Thẩm định"])
+    applied = applied[applied["Kết quả"] == "Đã áp dụng"]
     assert set(zip(applied["Mã đơn vị"], applied["Tên định danh"])) == {
         ("H1", "H04_ratio"), ("H3", "H05_ratio"), ("H2", "H15_score")}
     assert set(applied["Người thẩm định"]) == {REVIEWER}
 
 
-def test_unusable_rows_are_reported_not_applied(run):
+@pytest.mark.parametrize("entry", list(REFUSAL_WORDS), ids=lambda e: "-".join(e))
+def test_an_unusable_entry_is_refused_with_its_message(run, entry):
+    code, name = entry
+    row = f"dòng {run['rows'][entry]}:"
     findings = table(run["final"]["Phát hiện"])
-    problems = findings[findings["Mã phát hiện"] == "APPRAISAL_PROBLEM"]["Nội dung"].tolist()
-    assert any("H01" in p and "99" in p for p in problems)
-    assert any("ZZ" in p for p in problems)
+    problems = findings[(findings["Mã phát hiện"] == "APPRAISAL_PROBLEM") & (findings["Mã đơn vị"] == code)]
+    matching = [m for m in problems["Nội dung"] if row in m]
+    assert len(matching) == 1 and all(w in matching[0] for w in REFUSAL_WORDS[entry]), problems["Nội dung"].tolist()
+    assert "không áp dụng" in matching[0] and set(problems["Mức độ"]) == {"lỗi"}
+    console = [line for line in run["console"].splitlines() if row in line]
+    assert len(console) == 1 and all(w in console[0] for w in REFUSAL_WORDS[entry])
+    sheet = table(run["final"]["Thẩm định"])
+    score_entry = "Điểm thẩm định (nhập)" in REFUSED_ENTRIES.get(entry, {})
+    shown = name.split("_")[0] + "_score" if score_entry else name
+    refused = sheet[(sheet["Mã đơn vị"] == code) & (sheet["Tên định danh"] == shown)]
+    assert len(refused) == 1 and refused.iloc[0]["Kết quả"].startswith("KHÔNG ÁP DỤNG")
     scores = table(run["final"]["Điểm"])
-    h01 = scores[(scores["Mã đơn vị"] == "H2") & (scores["Tiêu chí"] == "H01")].iloc[0]
-    assert h01["Điểm thẩm định"] == h01["Điểm tính"]
+    key = name.split("_")[0]
+    if key != "H99":  # never applied: the appraised score is the computed one
+        crit = scores[(scores["Mã đơn vị"] == code) & (scores["Tiêu chí"] == key)].iloc[0]
+        assert crit["Điểm thẩm định"] == crit["Điểm tính"] and pd.isna(crit["Lý do"])
+
+
+def test_the_console_says_what_was_applied_and_refused(run):
+    assert "áp dụng 3 tiêu chí của 3 đơn vị; không áp dụng 7 mục" in run["console"]
+    assert "ZZ" in run["console"]  # the unit that is not in the inbox
+
+
+def test_a_refused_text_value_does_not_unrank_the_unit(run):
+    ranking = table(run["final"]["Xếp hạng cấp huyện"]).set_index("Mã đơn vị")
+    h1 = engine(UNITS["H1"], H04={"ratio": Decimal("0.5")})
+    assert Decimal(str(ranking.loc["H1", "Điểm thẩm định"])) == h1.total
+    assert not pd.isna(ranking.loc["H1", "Hạng"])
 
 
 def test_a_new_sheet_from_an_appraised_result_keeps_the_entries(run):

@@ -102,11 +102,8 @@ def summary_text(cons, path, stored=None, db=None, csv_paths=(), csv_dir=None) -
         absent = [u for u in cons.missing if id(u) not in placed]
         if absent:
             lines.append(f"  Các cấp khác: {len(absent)} đơn vị chưa nộp")
-    problems = cons.appraisal_notes
     if cons.has_appraisal:
-        applied = sum(len(e.appraisals) for g in cons.groups for e in g.entries)
-        lines.append(f"Thẩm định: áp dụng {applied} tiêu chí" + (f", {len(problems)} dòng chưa áp dụng được (xem "
-                                                                  "trang “Phát hiện”)" if problems else ""))
+        lines += appraisal_summary(cons)
     if stored is not None:
         lines.append(f"Lịch sử {db}: thêm {stored['added']} đơn vị, thay {stored['replaced']} (tệp mới), cập nhật "
                      f"{stored['updated']}, không đổi {stored['unchanged']}")
@@ -114,3 +111,22 @@ def summary_text(cons, path, stored=None, db=None, csv_paths=(), csv_dir=None) -
     if csv_paths:
         lines.append(f"Bảng CSV: {len(csv_paths)} tệp trong {csv_dir}")
     return "\n".join(lines)
+
+
+def appraisal_summary(cons, limit=30) -> list:
+    """What the appraisal changed and what it refused, each refusal with its row and reason."""
+    applied = [(e, a) for e in cons.entries for a in e.appraisals]
+    refused = [f"{e.code} {r.message}" for e in cons.entries for r in e.refusals]
+    refused += [n.message for n in cons.appraisal_notes if n.severity == "error"]
+    units = len({id(e) for e, _ in applied})
+    lines = [f"Thẩm định: áp dụng {len(applied)} tiêu chí của {units} đơn vị; không áp dụng {len(refused)} mục"
+             + (" (xem trang “Thẩm định” và “Phát hiện”):" if refused else "")]
+    lines += [f"  - {m}" for m in refused[:limit]]
+    if len(refused) > limit:
+        lines.append(f"  … và {len(refused) - limit} mục khác")
+    warned = [n.message for e in cons.entries for n in e.notes if n.code == "APPRAISAL_WARNING"]
+    warned += [n.message for n in cons.appraisal_notes if n.severity != "error"]
+    if warned:
+        lines.append(f"  Lưu ý ({len(warned)}):")
+        lines += [f"  - {m}" for m in warned[:limit]]
+    return lines
