@@ -21,7 +21,7 @@ EXPECTED = {
     "DT_LATE_MONTHS": (["due", "done"], {"mode": "started"}, None),
     "DT_LATE_ENTRIES": (["max_points"], {"monthly": 0, "quarterly": 0, "semiannual": 0, "annual": 0}, None),
     "DT_ALL_OR_NOTHING": (["active", "total", "max_points"], {}, None),
-    "DT_CHOICE": (["option", "options", "points"], {}, None),
+    "DT_CHOICE": (["chosen", "options", "points"], {}, None),
     "DT_BANDS": (["value", "thresholds", "points"], {"min_inclusive": True}, None),
     "DT_MINMAX": (["value", "values_range", "max_points"], {"lower_is_better": False}, None),
     "DT_ROUND": (["x"], {"digits": 2}, None),

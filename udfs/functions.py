@@ -243,15 +243,15 @@ def _pairs(keys, values, key_label, value_label, read_key, read_value):
 
 
 @xw.func(category=CATEGORY)
-@_arg("option", "Mức đạt được: nhãn (như trong danh sách chọn) hoặc mã của lựa chọn. Ô trống → kết quả trống")
+@_arg("chosen", "Mức đạt được: nhãn (như trong danh sách chọn) hoặc mã của lựa chọn. Ô trống → kết quả trống")
 @_arg("options", "Vùng các lựa chọn (nhãn hoặc mã)")
 @_arg("points", "Vùng điểm tương ứng, cùng số ô với options")
 @excel_function(
     Example("=DT_CHOICE(\"Có\"; F2:F3; G2:G3)", "Có", [["Có"], ["Không"]], [[0.25], [0]],
             note="F2:F3 = Có, Không; G2:G3 = 0,25; 0"),
 )
-def DT_CHOICE(option, options, points):
-    """Điểm của mức đạt được chọn trong danh sách: tìm option trong vùng lựa chọn (không phân biệt
+def DT_CHOICE(chosen, options, points):
+    """Điểm của mức đạt được chọn trong danh sách: tìm chosen trong vùng lựa chọn (không phân biệt
     hoa thường) và trả về điểm ở vùng điểm tương ứng."""
     pairs = _pairs(options, points, "vùng lựa chọn", "vùng điểm", xl.text, xl.number)
     listed = []
@@ -259,10 +259,10 @@ def DT_CHOICE(option, options, points):
         if any(label.casefold() == o.code.casefold() for o in listed):
             raise xl.UdfError(f"lựa chọn “{label}” bị lặp trong vùng lựa chọn")
         listed.append(Option(label, label, value))
-    chosen = xl.text(option, "lựa chọn")
-    if chosen is None:
+    picked = xl.text(chosen, "lựa chọn")
+    if picked is None:
         return xl.BLANK
-    code = parse_choice(chosen, listed, "lựa chọn")
+    code = parse_choice(picked, listed, "lựa chọn")
     return xl.score(choices.choice(code, {o.code: o.points for o in listed}), DIGITS)
 
 

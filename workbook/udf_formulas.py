@@ -4,7 +4,7 @@
     DT_PENALTY_MONTHS(max_points, due_dates, done_dates, [mode], [max_deduction])
     DT_RATIO(achieved, target, max_points)        DT_THRESHOLD(achieved, threshold, max_points)
     DT_LATE_ENTRIES(max_points, monthly, quarterly, semiannual, annual)
-    DT_CHOICE(option, options, points)            DT_ALL_OR_NOTHING(active, total, max_points)
+    DT_CHOICE(chosen, options, points)            DT_ALL_OR_NOTHING(active, total, max_points)
     DT_SCORE(criteria_set, key, inputs…)          (every other rule, with the set's own rule)
 
 Group subtotals, totals and the not-applicable switch stay plain formulas (see native_formulas).
