@@ -14,6 +14,7 @@ it back; `apply` appraises one unit.
 """
 
 import copy
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -21,7 +22,7 @@ from pathlib import Path
 
 from .criteria import load_set
 from .decimals import fmt_vn
-from .errors import InputError
+from .errors import DtscoreError, InputError
 from .findings import ERROR
 from .names import level_name
 from .notes import Note
@@ -45,7 +46,7 @@ from .result_tables import (
 )
 from .rules import CHOICE, COUNT, DATE, RATIO, InputSpec
 from .scoring import PENDING, UNSCORED, parse_input, range_problems
-from .unitlist import code_key
+from .unitlist import code_key, resolve_level
 from .values import fmt_date_vn, is_blank, nfc, parse_number
 
 SHEET = "Thẩm định"
@@ -164,6 +165,7 @@ def _read_row(book, row, col, number):
     if is_blank(verified) and is_blank(score):
         return
     set_id, level, code, key = (nfc(get(h) or "") for h in (SET, LEVEL, CODE, KEY))
+    level = _level_code(set_id, level)
     if not (set_id and level and code and key):
         book.problems.append(Note("APPRAISAL_PROBLEM", f"{SHEET}!dòng {number}: thiếu bộ tiêu chí, cấp, mã đơn vị "
                                                        "hoặc tiêu chí — không áp dụng"))
@@ -186,6 +188,15 @@ def _read_row(book, row, col, number):
         text = nfc(get(header) or "")
         if text and text not in bucket:
             bucket.append(text)
+
+
+@lru_cache(maxsize=256)
+def _level_code(set_id, shown) -> str:
+    """The level code from what a sheet shows ('Cấp huyện', or the code itself)."""
+    try:
+        return resolve_level(load_set(set_id), shown)
+    except DtscoreError:  # an unknown set or level: reported when the row matches no unit
+        return nfc(shown or "")
 
 
 # -- applying it to one unit -------------------------------------------------------------------
@@ -434,15 +445,15 @@ class SheetRow:
 
 
 def _sheet_rows(scores, inputs, earlier) -> list:
-    by_criterion = {(r[SET], r[LEVEL], code_key(r[CODE]), r[KEY]): r for r in scores}
+    by_criterion = {(r[SET], _level_code(r[SET], r[LEVEL]), code_key(r[CODE]), r[KEY]): r for r in scores}
     before = {}
     for r in earlier:
-        k = (r[SET], r[LEVEL], code_key(r[CODE]), r[KEY])
+        k = (r[SET], _level_code(r[SET], r[LEVEL]), code_key(r[CODE]), r[KEY])
         before.setdefault(k, []).append(r)
     out, seen = [], set()
     sets = {}
     for r in inputs:
-        set_id, level, key = r[SET], r[LEVEL], r[KEY]
+        set_id, level, key = r[SET], _level_code(r[SET], r[LEVEL]), r[KEY]
         if set_id not in sets:
             sets[set_id] = load_set(set_id)
         crit = sets[set_id].level(level).find(key)

@@ -13,6 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from .appraisal import COLUMNS, GUIDE, HEADER_ROW, LISTS, SHEET
 from .decimals import fmt_vn
+from .names import level_name
 from .result_tables import (
     APPRAISED,
     CLAIMED,
@@ -86,7 +87,7 @@ def write_appraisal_workbook(rows, out_path, source="") -> Path:
     lists.sheet_state = "hidden"
     table = Table("tham-dinh", "PHIẾU THẨM ĐỊNH KẾT QUẢ TỰ CHẤM ĐIỂM", [Column(h, WIDTHS.get(h, 12)) for h in COLUMNS])
     for r in rows:
-        table.rows.append([r.set_id, r.level, r.code, r.name, r.key, r.title if r.first else None,
+        table.rows.append([r.set_id, level_name(r.level), r.code, r.name, r.key, r.title if r.first else None,
                            r.max_points if r.first else None, r.label, r.input_name, r.reported, r.verified,
                            r.claimed if r.first else None, r.computed if r.first else None,
                            r.appraised if r.first else None, r.verified_score if r.first else None,
@@ -151,7 +152,7 @@ def _formats_and_validations(ws, lists, rows, first, col):
             list_key = (r.set_id, r.level, r.key)
             if list_key not in list_columns:
                 c = len(list_columns) + 1
-                set_cell(lists.cell(1, c), f"{r.set_id} {r.level} {r.key}")
+                set_cell(lists.cell(1, c), f"{r.set_id} {level_name(r.level)} {r.key}")
                 for j, option in enumerate(spec.options, start=2):
                     set_cell(lists.cell(j, c), option.label)
                 letter = get_column_letter(c)

@@ -30,6 +30,7 @@ from .criteria import CriteriaSet, Level, load_set
 from .decimals import fmt_vn, round_half_up, to_decimal
 from .errors import DtscoreError
 from .findings import ERROR, WARNING
+from .names import level_name
 from .notes import Note
 from .ranking import competition_ranks, summary
 from .rescoring import with_scores
@@ -377,9 +378,9 @@ def _match_unit_list(entries, units) -> list:
         if not e.code:
             e.code = unit.code  # identified by name: the list gives the code
         if not _level_is(unit.level, e):
-            e.notes.append(Note("LEVEL_DIFFERS", f"Biểu mẫu cấp “{e.level}”, danh sách ghi đơn vị thuộc cấp "
-                                                 f"“{unit.level}”: dùng đúng biểu mẫu của cấp mình", name="level"))
-            e.excluded.append(f"biểu mẫu cấp {e.level}, danh sách ghi cấp {unit.level}")
+            e.notes.append(Note("LEVEL_DIFFERS", f"Biểu mẫu {level_name(e.level).lower()}, danh sách ghi đơn vị "
+                                                 f"thuộc cấp “{unit.level}”: dùng đúng biểu mẫu của cấp mình", name="level"))
+            e.excluded.append(f"biểu mẫu {level_name(e.level).lower()}, danh sách ghi cấp “{unit.level}”")
     return [u for u in units if code_key(u.code) not in seen]
 
 

@@ -243,3 +243,9 @@ def unit_history(db_path, code) -> tuple:
             scores.setdefault(r["year"], {})[r["criterion"]] = dict(r)
         replaced = [dict(r) for r in conn.execute("SELECT * FROM replacements WHERE unit_key = ? ORDER BY id", (key,))]
     return units, scores, replaced
+
+
+def recorded_years(db_path) -> list:
+    """Every year the history holds (for any unit), oldest first."""
+    with closing(connect(db_path, create=False)) as conn:
+        return [r[0] for r in conn.execute("SELECT DISTINCT year FROM units ORDER BY year")]

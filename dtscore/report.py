@@ -2,14 +2,15 @@
 
 from .decimals import fmt_vn
 from .findings import CODES, SEVERITY_VN, summary_vn
+from .names import STATUS_NAMES, level_name
 
-STATUS_VN = {"not_applicable": "không áp dụng", "pending": "chờ tổng hợp", "unscored": "chưa tính được"}
+STATUS_VN = {k: v for k, v in STATUS_NAMES.items() if k != "scored"}  # the text report leaves "scored" blank
 
 
 def text_report(result, decimals=2) -> str:
     unit = result.unit or {}
     lines = [
-        f"Đơn vị: {unit.get('name', '')} ({unit.get('code', '')}) — cấp {result.level} — bộ tiêu chí {result.criteria_set} {result.version}",
+        f"Đơn vị: {unit.get('name', '')} ({unit.get('code', '')}) — {level_name(result.level).lower()} — bộ tiêu chí {result.criteria_set} {result.version}",
         "",
         f"{'Mã':<8}{'Điểm chuẩn':>11}{'Điểm tính':>11}{'Tự chấm':>10}{'Chênh':>9}  Ghi chú",
     ]

@@ -11,7 +11,7 @@ from .decimals import fmt_vn
 from .findings import CODES as FINDING_CODES
 from .findings import SEVERITY_VN
 from .notes import CODES as NOTE_CODES
-from .report import STATUS_VN
+from .names import LEVEL_NAMES, STATUS_NAMES, level_name
 from .rules import CHOICE, RATIO
 from .scoring import NOT_APPLICABLE
 
@@ -24,6 +24,22 @@ class Val:
 
     value: object
     number_format: str = "General"
+
+
+@dataclass(frozen=True)
+class Coded(Val):
+    """A code a person reads by its Vietnamese name: sheets show `value` (the name), CSV keeps `code`."""
+
+    code: str = ""
+
+
+def level_cell(code, title: str = "") -> Coded:
+    """'Cấp huyện' in a sheet, 'huyen' in CSV."""
+    return Coded(level_name(code, title), code=code or "")
+
+
+def status_cell(status) -> Coded:
+    return Coded(STATUS_NAMES.get(status, status), code=status)
 
 
 @dataclass
@@ -117,7 +133,7 @@ def levels_table(cons) -> Table:
     orphans = [u for u in cons.missing if id(u) not in placed]  # levels no unit submitted for
     for level in sorted({u.level for u in orphans}):
         n = sum(1 for u in orphans if u.level == level)
-        rows.append([f"Cấp {level}", "", n, 0, n, 0, 0, None, None, None, None])
+        rows.append([level_cell(level, LEVEL_NAMES.get(level, f"Cấp {level}")), "", n, 0, n, 0, 0, None, None, None, None])
     return Table("tong-hop-cap", "TỔNG HỢP THEO CẤP", columns, rows)
 
 
@@ -156,7 +172,7 @@ def files_table(cons) -> Table:
     for i, e in enumerate(cons.entries, start=1):
         reason = "; ".join(n.message for n in e.notes if n.code in
                            ("FILE_UNREADABLE", "NOT_SCORED", "SUPERSEDED", "DUPLICATE_UNIT", "FILE_SKIPPED"))
-        rows.append([i, str(e.file), FILE_STATUS_VN[e.status], e.level, e.code, e.name, e.year, e.errors,
+        rows.append([i, str(e.file), FILE_STATUS_VN[e.status], level_cell(e.level), e.code, e.name, e.year, e.errors,
                      e.warnings, reason, e.sha256])
     return Table("tep", "CÁC TỆP TRONG HỘP THƯ", columns, rows)
 
@@ -173,11 +189,11 @@ def findings_table(cons) -> Table:
     order = {"error": 0, "warning": 1, "info": 2}
     for e in cons.entries:
         for f in sorted(e.findings, key=lambda f: order.get(f.severity, 3)):
-            rows.append([None, e.level, e.code, e.name, Path(e.file).name, SEVERITY_VN.get(f.severity, f.severity),
+            rows.append([None, level_cell(e.level), e.code, e.name, Path(e.file).name, SEVERITY_VN.get(f.severity, f.severity),
                          f.code, _title(f.code), f.key, f.cell, f.name, f.message])
     for e in cons.entries:
         for r in e.refusals:
-            rows.append([None, e.level, e.code, e.name, Path(cons.appraisal_file).name, SEVERITY_VN["error"],
+            rows.append([None, level_cell(e.level), e.code, e.name, Path(cons.appraisal_file).name, SEVERITY_VN["error"],
                          "APPRAISAL_PROBLEM", _title("APPRAISAL_PROBLEM"), r.key, r.where, None, r.message])
     for note in cons.appraisal_notes:
         rows.append([None, "", "", "", Path(cons.appraisal_file).name, SEVERITY_VN.get(note.severity, ""),
@@ -215,8 +231,8 @@ def scores_table(cons) -> Table:
             for row in e.computed.criteria:
                 final = e.appraised.criterion(row.key) if e.appraised is not None else None
                 a = applied.get(row.key)
-                rows.append([g.cs.id, g.level.code, e.code, e.name, row.key, row.title, num(row.max_points),
-                             STATUS_VN.get(row.status, "đã tính") if not row.is_group else "nhóm",
+                rows.append([g.cs.id, level_cell(g.level.code, g.level.title), e.code, e.name, row.key, row.title,
+                             num(row.max_points), status_cell(row.status) if not row.is_group else Coded("nhóm", code="group"),
                              num(row.claimed), num(row.score), num(final.score) if final else None, row.evidence,
                              a.reason if a else None, a.reviewer if a else None])
     return Table("diem", "ĐIỂM TỪNG TIÊU CHÍ CỦA TỪNG ĐƠN VỊ", columns, rows)
@@ -251,7 +267,7 @@ def inputs_table(cons) -> Table:
                     value = parsed.get(spec.name)
                     shown = typed_value(spec, value) if value is not None else (raw.get(crit.key) or {}).get(spec.name)
                     check = verified.get((crit.key, spec.name))
-                    rows.append([g.cs.id, g.level.code, e.code, e.name, crit.key, spec.label,
+                    rows.append([g.cs.id, level_cell(g.level.code, g.level.title), e.code, e.name, crit.key, spec.label,
                                  f"{crit.key}_{spec.name}", shown, typed_value(spec, check)])
     return Table("so-lieu", "SỐ LIỆU CÁC ĐƠN VỊ BÁO CÁO", columns, rows)
 
@@ -267,7 +283,7 @@ def appraisal_table(cons) -> Table:
     for g in cons.groups:
         for e in g.entries:
             for r in e.refusals:  # first: what the reviewers must look at again
-                rows.append([g.level.code, e.code, e.name, r.key, None, r.names, None, r.entered, None, None, None, None,
+                rows.append([level_cell(g.level.code, g.level.title), e.code, e.name, r.key, None, r.names, None, r.entered, None, None, None, None,
                              r.reviewer or None, g.cs.id, f"KHÔNG ÁP DỤNG ({r.where}): {'; '.join(r.reasons)}"])
             for a in e.appraisals:
                 crit = g.level.find(a.key)
@@ -276,11 +292,11 @@ def appraisal_table(cons) -> Table:
                 for name, verified in a.inputs.items():
                     spec = next((s for s in crit.inputs if s.name == name), None)
                     reported = before.inputs.get(name)
-                    rows.append([g.level.code, e.code, e.name, a.key, spec.label if spec else name,
+                    rows.append([level_cell(g.level.code, g.level.title), e.code, e.name, a.key, spec.label if spec else name,
                                  f"{a.key}_{name}", typed_value(spec, reported), typed_value(spec, verified), *scores,
                                  a.reason, a.reviewer, g.cs.id, APPLIED])
                 if a.score is not None:
-                    rows.append([g.level.code, e.code, e.name, a.key, "Điểm", f"{a.key}_score", num(before.score),
+                    rows.append([level_cell(g.level.code, g.level.title), e.code, e.name, a.key, "Điểm", f"{a.key}_score", num(before.score),
                                  num(a.score), *scores, a.reason, a.reviewer, g.cs.id, APPLIED])
     return Table("tham-dinh", "KẾT QUẢ THẨM ĐỊNH (KIỂM TRA XÁC SUẤT)", columns, rows)
 
@@ -305,7 +321,7 @@ def comparison_table(cons) -> Table | None:
             prev = cons.previous.get(code_key(e.code))
             seen.add(code_key(e.code))
             if prev is None:
-                rows.append([g.level.code, e.code, e.name, None, None, num(e.rank_value), e.rank, None, None,
+                rows.append([level_cell(g.level.code, g.level.title), e.code, e.name, None, None, num(e.rank_value), e.rank, None, None,
                              f"Không có số liệu năm {year - 1}"])
                 continue
             change = None if e.rank_value is None or prev["rank_value"] is None else e.rank_value - prev["rank_value"]
@@ -315,11 +331,11 @@ def comparison_table(cons) -> Table | None:
                 notes.append(f"bộ tiêu chí năm trước khác ({prev['criteria_set']} {prev['criteria_version']}): "
                              "so sánh mang tính tham khảo")
             if prev["level"] != g.level.code:
-                notes.append(f"năm trước thuộc cấp {prev['level']}")
-            rows.append([g.level.code, e.code, e.name, num(prev["rank_value"]), prev["rank"], num(e.rank_value),
+                notes.append(f"năm trước thuộc {level_name(prev['level']).lower()}")
+            rows.append([level_cell(g.level.code, g.level.title), e.code, e.name, num(prev["rank_value"]), prev["rank"], num(e.rank_value),
                          e.rank, num(change), steps, "; ".join(notes)])
     for key, prev in sorted(cons.previous.items()):
         if key not in seen:
-            rows.append([prev["level"], prev["unit_code"], prev["unit_name"], num(prev["rank_value"]), prev["rank"],
+            rows.append([level_cell(prev["level"]), prev["unit_code"], prev["unit_name"], num(prev["rank_value"]), prev["rank"],
                          None, None, None, None, f"Chưa có hồ sơ năm {year}"])
     return Table("so-sanh-nam-truoc", f"SO SÁNH NĂM {year} VỚI NĂM {year - 1}", columns, rows)

@@ -267,6 +267,8 @@ def csv_tables(cons) -> list:
 
 
 def _csv_value(value):
+    if isinstance(value, T.Coded):
+        value = value.code
     if isinstance(value, T.Val):
         value = value.value
     if value is None:

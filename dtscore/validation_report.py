@@ -10,10 +10,11 @@ from .atomic import write_atomic
 from .decimals import fmt_vn
 from .errors import DtscoreError
 from .findings import CODES, ERROR, SEVERITY_VN, WARNING, count_by_severity
+from .names import MODE_NAMES, level_name
 from .safecells import set_cell
 
 REPORT_SUFFIXES = (".xlsx", ".html", ".htm")
-MODE_VN = {"udf": "hàm DT_* (add-in xlwings)", "native": "công thức Excel thường"}
+MODE_VN = MODE_NAMES
 
 
 def _decimals(validation) -> int:
@@ -29,9 +30,9 @@ def _level_title(sub) -> str:
     from .criteria import load_set
 
     try:
-        return load_set(sub.criteria_set).level(sub.level).title.lower().replace("đơn vị ", "")
+        return level_name(sub.level, load_set(sub.criteria_set).level(sub.level).title).lower()
     except DtscoreError:
-        return f"cấp {sub.level or '—'}"
+        return level_name(sub.level).lower() if sub.level else "cấp —"
 
 
 def text_summary(validation) -> str:
@@ -114,7 +115,7 @@ def _file_rows(validations):
         n = count_by_severity(v.findings)
         result = v.result
         yield [
-            v.file, unit.get("code", ""), unit.get("name", ""), v.submission.level if v.submission else "",
+            v.file, unit.get("code", ""), unit.get("name", ""), level_name(v.submission.level) if v.submission else "",
             v.submission.criteria_set if v.submission else "",
             float(result.total) if result else None,
             float(result.claimed_total) if result and result.claimed_total is not None else None,

@@ -104,11 +104,12 @@ def run(tmp_path_factory):
     final = root / "KQ2.xlsx"
     console = io.StringIO()
     with contextlib.redirect_stdout(console):
-        assert main(["consolidate", str(inbox), "-o", str(final), "--appraisal", str(filled), "--no-progress"]) == 0
+        assert main(["consolidate", str(inbox), "-o", str(final), "--appraisal", str(filled), "--no-progress",
+                     "--csv", str(root / "csv")]) == 0
     again = root / "tham-dinh-2.xlsx"
     assert main(["appraisal-sheet", str(final), "-o", str(again)]) == 0
     return {"sheet": sheet, "first": openpyxl.load_workbook(first), "final": openpyxl.load_workbook(final),
-            "again": again, "console": console.getvalue(), "rows": rows}
+            "again": again, "console": console.getvalue(), "rows": rows, "csv": root / "csv"}
 
 
 def test_the_sheet_lists_every_input_with_locked_and_validated_cells(run):
@@ -221,3 +222,13 @@ def test_not_an_appraisal_file(tmp_path, capsys):
     assert "không có trang “Thẩm định”" in capsys.readouterr().err
     assert main(["appraisal-sheet", str(other), "-o", str(tmp_path / "a.xlsx")]) == 2
     assert "không phải tệp kết quả" in capsys.readouterr().err
+
+
+def test_people_read_level_and_status_names_csv_keeps_codes(run):
+    for sheet in ("Điểm", "Số liệu", "Thẩm định", "Phát hiện"):
+        assert set(table(run["final"][sheet])["Cấp"].dropna()) == {"Cấp huyện"}, sheet
+    assert set(table(openpyxl.load_workbook(run["sheet"])["Thẩm định"])["Cấp"]) == {"Cấp huyện"}
+    statuses = set(table(run["final"]["Điểm"])["Trạng thái"])
+    assert statuses <= {"đã tính", "chưa tính được", "không áp dụng", "chờ tổng hợp", "nhóm"} and "đã tính" in statuses
+    csv = pd.read_csv(run["csv"] / "diem.csv", encoding="utf-8-sig")
+    assert set(csv["Cấp"]) == {"huyen"} and "scored" in set(csv["Trạng thái"])

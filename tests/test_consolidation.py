@@ -342,3 +342,12 @@ def test_history_rows_and_a_second_identical_run_changes_nothing(run):
                  str(run["root"] / "units.csv"), "--db", str(db), "--no-progress"]) == 0
     with sqlite3.connect(db) as conn:
         assert list(conn.iterdump()) == before
+
+
+def test_the_console_names_the_units_that_sent_nothing(run, capsys):
+    out = run["root"] / "lai-2.xlsx"
+    assert main(["consolidate", str(run["root"] / "inbox"), "-o", str(out), "--units", str(run["root"] / "units.csv"),
+                 "--no-progress"]) == 0
+    text = capsys.readouterr().out
+    line = next(line for line in text.splitlines() if "Đơn vị cấp xã" in line)
+    assert "1 chưa nộp (Xã X-D – X-D)" in line

@@ -27,9 +27,9 @@ def result(code, year, seed, overrides=None):
                                                                          "year": year})
 
 
-def cons_of(year, seed=1, sha="a", overrides=None):
+def cons_of(year, seed=1, sha="a", overrides=None, codes=("H1", "H2", "H3")):
     reads = []
-    for code in ("H1", "H2", "H3"):
+    for code in codes:
         r = result(code, year, seed, overrides if code == "H2" else None)
         reads.append(Read(f"/hop-thu/{code}.xlsx", 0.0, Validation(f"/hop-thu/{code}.xlsx", f"{code}-{sha}", result=r)))
     return consolidate_reads(reads)
@@ -107,6 +107,20 @@ def test_year_over_year(tmp_path, capsys):
     delta = now["rank_value"] - prev["rank_value"]
     shown = ("+" if delta > 0 else "") + f"{delta:.2f}".replace(".", ",").rstrip("0").rstrip(",")
     assert f"{shown} điểm" in text
+
+
+def test_history_shows_the_years_a_unit_did_not_submit(tmp_path, capsys):
+    db = tmp_path / "h.sqlite"
+    record(cons_of(2021, seed=5), db)
+    record(cons_of(2022, seed=7, codes=("H1", "H3")), db)  # H2 sent nothing in 2022
+    record(cons_of(2023, seed=1), db)
+    assert main(["history", "--unit", "H2", "--db", str(db)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "(cấp huyện)" in lines[0]
+    by_year = {line[:4]: line for line in lines if line[:4] in ("2021", "2022", "2023")}
+    assert list(by_year) == ["2021", "2022", "2023"]
+    assert "không nộp" in by_year["2022"]
+    assert "so với năm 2021" in by_year["2023"]
 
 
 def test_history_of_an_unknown_unit_or_database(tmp_path, capsys):

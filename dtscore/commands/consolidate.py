@@ -91,7 +91,7 @@ def summary_text(cons, path, stored=None, db=None, csv_paths=(), csv_dir=None) -
         if g.unranked:
             line += f", {len(g.unranked)} chưa xếp hạng (lỗi chặn)"
         if cons.units_listed:
-            line += f", {len(g.missing)} chưa nộp"
+            line += f", {len(g.missing)} chưa nộp" + _named(g.missing)
         if s["count"]:
             best = g.ranked[0]
             line += (f"; cao nhất {fmt_vn(s['max'], 4)} ({best.name or best.code}), trung bình "
@@ -101,7 +101,7 @@ def summary_text(cons, path, stored=None, db=None, csv_paths=(), csv_dir=None) -
         placed = {id(u) for g in cons.groups for u in g.missing}
         absent = [u for u in cons.missing if id(u) not in placed]
         if absent:
-            lines.append(f"  Các cấp khác: {len(absent)} đơn vị chưa nộp")
+            lines.append(f"  Các cấp khác: {len(absent)} đơn vị chưa nộp{_named(absent)}")
     if cons.has_appraisal:
         lines += appraisal_summary(cons)
     if stored is not None:
@@ -111,6 +111,15 @@ def summary_text(cons, path, stored=None, db=None, csv_paths=(), csv_dir=None) -
     if csv_paths:
         lines.append(f"Bảng CSV: {len(csv_paths)} tệp trong {csv_dir}")
     return "\n".join(lines)
+
+
+def _named(units, limit=10) -> str:
+    """' (Xã A – XA, Xã B – XB, … và 3 đơn vị khác)': who has not submitted, by name and code."""
+    if not units:
+        return ""
+    shown = [f"{u.name} – {u.code}" if u.name and u.code else (u.name or u.code) for u in units[:limit]]
+    more = f", … và {len(units) - limit} đơn vị khác" if len(units) > limit else ""
+    return f" ({', '.join(shown)}{more})"
 
 
 def appraisal_summary(cons, limit=30) -> list:

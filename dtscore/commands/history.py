@@ -2,10 +2,10 @@
 
 from decimal import Decimal
 
-from ..criteria import LEVEL_TITLES
 from ..decimals import fmt_vn
 from ..errors import DtscoreError
-from ..history import unit_history
+from ..history import recorded_years, unit_history
+from ..names import level_name
 
 TOP_CHANGES = 10  # criteria listed, largest change first
 
@@ -21,7 +21,7 @@ def run(args):
     units, scores, replaced = unit_history(args.db, args.unit)
     if not units:
         raise DtscoreError(f"Chưa có kết quả nào của đơn vị “{args.unit}” trong {args.db}")
-    print(history_text(units, scores, replaced))
+    print(history_text(units, scores, replaced, recorded_years(args.db)))
     return 0
 
 
@@ -29,18 +29,29 @@ def _signed(x, digits=2) -> str:
     return ("+" if x > 0 else "") + fmt_vn(x, digits)
 
 
-def history_text(units, scores, replaced=()) -> str:
+def history_text(units, scores, replaced=(), years=()) -> str:
+    """The unit's years; a year the history holds for other units but not this one is "không nộp"."""
     last = units[-1]
-    level = LEVEL_TITLES.get(last["level"], f"cấp {last['level']}").lower()
+    level = level_name(last["level"]).lower()
     lines = [f"Đơn vị {last['unit_code']} — {last['unit_name']} ({level})", ""]
     lines.append(f"{'Năm':<6}{'Điểm':>9}{'Hạng':>10}   Thay đổi so với năm trước")
-    previous = None
+    previous, units = None, list(units)
+    submitted = {u["year"] for u in units}
+    for year in sorted(set(years) - submitted):
+        if units[0]["year"] < year:  # years before the unit's first are not its concern
+            units.append({"year": year, "missing": True})
+    units.sort(key=lambda u: u["year"])
     for u in units:
+        if u.get("missing"):
+            lines.append(f"{u['year']:<6}{'—':>9}{'—':>10}   không nộp hồ sơ (không có trong lịch sử năm này)")
+            continue
         score = fmt_vn(u["rank_value"], 4) if u["rank_value"] is not None else "—"
         rank = f"{u['rank']}/{u['ranked_units']}" if u["rank"] is not None else "chưa xếp"
         change = ""
         if previous is not None and u["rank_value"] is not None and previous["rank_value"] is not None:
             change = f"{_signed(u['rank_value'] - previous['rank_value'])} điểm"
+            if previous["year"] != u["year"] - 1:
+                change += f" so với năm {previous['year']}"
             if u["rank"] is not None and previous["rank"] is not None:
                 steps = previous["rank"] - u["rank"]
                 change += (f"; tăng {steps} bậc" if steps > 0 else f"; giảm {-steps} bậc" if steps < 0
@@ -52,6 +63,7 @@ def history_text(units, scores, replaced=()) -> str:
             u["appraised_total"] != u["computed_total"] else ""
         lines.append(f"{u['year']:<6}{score:>9}{rank:>10}   {change}{appraised}".rstrip())
         previous = u
+    units = [u for u in units if not u.get("missing")]
     if len(units) >= 2:
         a, b = units[-2], units[-1]
         before, after = scores.get(a["year"], {}), scores.get(b["year"], {})
