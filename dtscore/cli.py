@@ -49,23 +49,34 @@ def _vietnamese(parser: argparse.ArgumentParser):
                 _vietnamese(child)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv=None) -> argparse.ArgumentParser:
+    """The parser; given the command line, only the sub-command it names is imported (each pulls
+    its own libraries: openpyxl, pandas…), so that `dtscore validate` does not pay for the rest."""
     parser = _Parser(
         prog="dtscore", description="Chấm điểm thi đua Chuyển đổi số — công cụ của Sở TTTT và các đơn vị"
     )
     parser.add_argument("--version", action="version", version=f"dtscore {__version__}", help="xem phiên bản")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
-    for name in COMMANDS:
+    for name in _wanted(argv):
         importlib.import_module(f"dtscore.commands.{name}").register(sub)
     _vietnamese(parser)
     return parser
+
+
+def _wanted(argv) -> list:
+    """The sub-command named on the command line, or all of them (for help or a usage error)."""
+    words = sys.argv[1:] if argv is None else list(argv)
+    first = next((i for i, w in enumerate(words) if not w.startswith("-")), None)
+    if first is None or words[first] not in COMMANDS or {"-h", "--help"} & set(words[:first]):
+        return COMMANDS
+    return [words[first]]
 
 
 def main(argv=None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(encoding="utf-8")
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

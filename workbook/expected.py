@@ -2,26 +2,78 @@
 returned workbook against (FORMULA_TAMPERED) and what the Excel button puts back into a cell.
 
 Derived from the builder itself (the template is built in memory and its named formula cells read
-back), so it can never drift from what `build_template` writes.
+back), so it can never drift from what `build_template` writes. Building a template costs a
+command start more than everything else it does, so the answer is kept on disk, keyed by the
+set's fingerprint, the level, the formula mode and the builder's own source: a new process reads
+a small JSON file instead of building (and importing openpyxl for) a workbook.
 """
 
+import hashlib
+import json
+import os
+import sys
 from functools import lru_cache
+from pathlib import Path
 
-from dtscore.criteria import CriteriaSet, load_set
+from dtscore.atomic import write_text_atomic
+from dtscore.criteria import CriteriaSet
+from dtscore.errors import DtscoreError
+
+_BUILDER = Path(__file__).resolve().parent  # every module here shapes what a template holds
 
 
 def expected_formulas(cs: CriteriaSet, level_code: str, mode: str) -> dict:
     """{defined name: "=formula"} for every named cell of the template that holds a formula."""
-    return dict(_cached(cs.path, cs.fingerprint, level_code, mode))
+    key = _key(cs.fingerprint, level_code, mode)
+    if key not in _KNOWN:
+        _KNOWN[key] = _read_or_build(cs, level_code, mode, cache_dir() / f"formulas-{key}.json")
+    return dict(_KNOWN[key])
 
 
-@lru_cache(maxsize=32)
-def _cached(path, fingerprint, level_code, mode):
+_KNOWN: dict = {}  # this process's answers, by cache key
+
+
+def _read_or_build(cs, level_code, mode, file: Path) -> tuple:
+    try:
+        return tuple(tuple(pair) for pair in json.loads(file.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError):
+        pass  # not computed yet (or unreadable): build once and keep it
+    pairs = _from_template(cs, level_code, mode)
+    try:
+        write_text_atomic(file, json.dumps(pairs, ensure_ascii=False))
+    except DtscoreError:
+        pass  # a read-only home: the next process builds again, nothing worse
+    return pairs
+
+
+def cache_dir() -> Path:
+    """DTSCORE_CACHE_DIR, else the user's cache folder (%LOCALAPPDATA% on Windows, XDG elsewhere)."""
+    if os.environ.get("DTSCORE_CACHE_DIR"):
+        return Path(os.environ["DTSCORE_CACHE_DIR"])
+    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "dtscore" / "cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dtscore"
+
+
+@lru_cache(maxsize=1)
+def _builder_digest() -> str:
+    digest = hashlib.sha256()
+    for source in sorted(_BUILDER.glob("*.py")):
+        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    return digest.hexdigest()
+
+
+def _key(fingerprint, level_code, mode) -> str:
+    text = "\0".join((fingerprint, level_code, mode, _builder_digest()))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def _from_template(cs, level_code, mode) -> tuple:
     from openpyxl.utils.cell import range_boundaries
 
     from .builder import make_workbook
 
-    wb = make_workbook(load_set(path), level_code, formulas=mode)
+    wb = make_workbook(cs, level_code, formulas=mode)
     out = []
     for name, defined in wb.defined_names.items():
         for sheet, coord in defined.destinations:

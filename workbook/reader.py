@@ -21,9 +21,6 @@ from io import BytesIO
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
-from openpyxl.formula.translate import Translator
-from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-
 from dtscore.errors import WorkbookError
 from dtscore.submission import (
     CLAIMED,
@@ -46,6 +43,8 @@ from dtscore.submission import (
     split_row_name,
 )
 from dtscore.values import nfc
+
+from .numformats import BUILTIN_FORMATS, is_date_format
 
 NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -222,6 +221,8 @@ class _Package:
                 masters[si] = ("=" + text, coord)
             elif si in masters:
                 master, origin = masters[si]
+                from openpyxl.formula.translate import Translator  # only files saved by Excel share formulas
+
                 try:
                     return Translator(master, origin=origin).translate_formula(coord)
                 except Exception:  # an unusual formula the translator cannot shift: show the master's
