@@ -115,7 +115,7 @@ def main(argv=None):
         def rules_only(parsed=parsed, leaves=leaves):
             for unit in parsed:
                 for crit in leaves:
-                    result = RULE_KINDS[crit.kind].score(crit.max_points, unit[crit.key], crit.rule, params)
+                    result = RULE_KINDS[crit.kind].score(crit.max_points, unit[crit.key], crit.params, params)
                     if result is not NOT_APPLICABLE and not isinstance(result, type(NOT_APPLICABLE)):
                         round_half_up(result, cs.decimals)
 

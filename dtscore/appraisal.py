@@ -44,7 +44,7 @@ from .result_tables import (
     VERIFIED_SCORE,
     typed_value,
 )
-from .rules import CHOICE, COUNT, DATE, RATIO, InputSpec
+from .rules import CHOICE, DATE, RATIO
 from .scoring import PENDING, UNSCORED, parse_input, range_problems
 from .unitlist import code_key, resolve_level
 from .values import fmt_date_vn, is_blank, nfc, parse_number
@@ -221,10 +221,9 @@ class Refused:
 def _specs(crit) -> dict:
     """The inputs a verified value may name (ratio criteria accept counts instead, as unit files do)."""
     specs = {s.name: s for s in crit.inputs}
-    if crit.kind in ("ratio_target", "threshold_gate", "gated_ratio"):
-        for extra in ("numerator", "denominator", "ratio"):
-            specs.setdefault(extra, InputSpec(extra, RATIO if extra == "ratio" else COUNT,
-                                              {"numerator": "Tử số", "denominator": "Mẫu số", "ratio": "Tỉ lệ"}[extra]))
+    for form in crit.rule_kind.alternatives(crit.params):
+        for spec in form:
+            specs.setdefault(spec.name, spec)
     return specs
 
 

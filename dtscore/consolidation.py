@@ -34,7 +34,6 @@ from .names import level_name
 from .notes import Note
 from .ranking import competition_ranks, summary
 from .rescoring import with_scores
-from .rules.choices import minmax
 from .scoring import NOT_APPLICABLE, PENDING, UNSCORED, UnitResult
 from .unitlist import code_key, level_matches, name_key, unit_identity
 from .values import nfc
@@ -426,7 +425,7 @@ def _competing(group) -> list:
 
 def _fill_minmax(group: LevelGroup):
     """Score the Min-Max criteria across the units of the level (computed and appraised apart)."""
-    keys = [c for c in group.level.leaves() if c.kind == "minmax"]
+    keys = [c for c in group.level.leaves() if c.rule_kind.across_units]
     if not keys:
         return
     entries = _competing(group)
@@ -440,9 +439,8 @@ def _fill_minmax(group: LevelGroup):
             if not values:
                 continue
             lowest, highest = min(v for _, v in values), max(v for _, v in values)
-            lower_better = bool(crit.rule.get("lower_is_better"))
             for e, value in values:
-                score = round_half_up(minmax(value, lowest, highest, crit.max_points, lower_better),
+                score = round_half_up(crit.rule_kind.score_across(crit.params, value, lowest, highest, crit.max_points),
                                       group.cs.decimals)
                 filled[id(e)][crit.key] = score
                 if attr == "computed":

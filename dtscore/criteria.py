@@ -9,15 +9,13 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from typing import Any
 from pathlib import Path
 
 from .errors import CriteriaError, DtscoreError
-from .rules import RULE_KINDS, InputSpec
-from .rules.counts import LATE_ENTRY_DEDUCTIONS
-from .rules.lateness import MODES
+from .rules import RULE_KINDS, InputSpec, RuleError, RuleKind
 from .values import nfc
 from .yamlio import YamlReadError, read_yaml
 
@@ -39,7 +37,8 @@ class Criterion:
     key: str
     title: str
     max_points: Decimal
-    rule: dict | None
+    rule: dict | None  # as written in the YAML file
+    params: Any = None  # the rule's typed parameters (its kind's Params), defaults applied
     method: str = ""
     evidence: str = ""
     reference: str = ""
@@ -54,6 +53,10 @@ class Criterion:
     @property
     def kind(self) -> str | None:
         return self.rule["kind"] if self.rule else None
+
+    @property
+    def rule_kind(self) -> RuleKind:
+        return RULE_KINDS[self.rule["kind"]]
 
     @property
     def is_group(self) -> bool:
@@ -225,7 +228,8 @@ def _check_fields(path, key, data, allowed, what):
         raise CriteriaError(path, key, f"trường không hợp lệ {', '.join(unknown)} (cho phép: {', '.join(sorted(allowed))})")
 
 
-def _check_rule(path, key, rule, max_points, parameters):
+def _rule_params(path, key, rule, max_points, parameters):
+    """The rule's typed parameters, read once by its kind; errors name file, criterion and field."""
     if not isinstance(rule, dict) or "kind" not in rule:
         raise CriteriaError(path, f"{key}.rule", "thiếu “kind” (loại quy tắc)")
     kind = RULE_KINDS.get(rule["kind"])
@@ -233,84 +237,11 @@ def _check_rule(path, key, rule, max_points, parameters):
         raise CriteriaError(
             path, f"{key}.rule.kind", f"loại quy tắc “{rule['kind']}” không tồn tại (có: {', '.join(RULE_KINDS)})"
         )
-    params = set(rule) - {"kind"}
-    missing = [p for p in kind.required if p not in params]
-    unknown = sorted(params - set(kind.required) - set(kind.optional))
-    if missing:
-        raise CriteriaError(path, f"{key}.rule", f"quy tắc {kind.name} thiếu tham số {', '.join(missing)}")
-    if unknown:
-        raise CriteriaError(path, f"{key}.rule", f"quy tắc {kind.name} không có tham số {', '.join(unknown)}")
-    for name in ("target", "threshold", "floor"):
-        if name in rule and not 0 < _num(path, f"{key}.rule.{name}", rule[name], name) <= 1:
-            raise CriteriaError(path, f"{key}.rule.{name}", f"{name} phải trong khoảng (0; 1], ví dụ 0.95 cho 95%")
-    if kind.name in ("ratio_target", "threshold_gate", "gated_ratio") and rule.get("input", "counts") != "counts":
-        raise CriteriaError(path, f"{key}.rule.input", "input chỉ nhận giá trị “counts” (tử số và mẫu số)")
-    if kind.name == "late_entries":
-        deductions = rule.get("deductions") or {}
-        unknown_counts = sorted(set(deductions) - set(LATE_ENTRY_DEDUCTIONS)) if isinstance(deductions, dict) else ["?"]
-        if unknown_counts:
-            raise CriteriaError(path, f"{key}.rule.deductions",
-                                f"chỉ có các mức {', '.join(LATE_ENTRY_DEDUCTIONS)}, không có {', '.join(unknown_counts)}")
-        for name, value in deductions.items():
-            if not 0 <= _num(path, f"{key}.rule.deductions.{name}", value, name) <= 1:
-                raise CriteriaError(path, f"{key}.rule.deductions.{name}", "mức trừ phải trong khoảng [0; 1], ví dụ 0.2 cho 20%")
-    if kind.name == "late_months":
-        if rule.get("mode", "started") not in MODES:
-            raise CriteriaError(path, f"{key}.rule.mode", f"mode phải là {' hoặc '.join(MODES)}")
-        cap = rule.get("max_deduction")
-        if cap is not None and (isinstance(cap, bool) or not isinstance(cap, int) or cap < 0):
-            raise CriteriaError(path, f"{key}.rule.max_deduction", "max_deduction phải là số nguyên ≥ 0 (số tháng trừ tối đa)")
-        if not isinstance(rule["due"], dict) or not rule["due"]:
-            raise CriteriaError(path, f"{key}.rule.due", "due phải nối mỗi ô ngày với một tham số hạn")
-        for doc, param in rule["due"].items():
-            if param not in parameters:
-                raise CriteriaError(path, f"{key}.rule.due.{doc}", f"không có tham số “{param}” trong parameters")
-            if not isinstance(parameters[param].value, date):
-                raise CriteriaError(path, f"parameters.{param}", "hạn phải là một ngày dạng yyyy-mm-dd (không đặt trong ngoặc kép)")
-    if kind.name == "choice":
-        codes = [o.get("code") for o in rule["options"] if isinstance(o, dict)]
-        if len(codes) != len(rule["options"]) or len(set(codes)) != len(codes):
-            raise CriteriaError(path, f"{key}.rule.options", "mỗi lựa chọn cần một “code” riêng")
-        for option in rule["options"]:
-            _check_fields(path, f"{key}.rule.options.{option['code']}", option, {"code", "label", "points"}, "lựa chọn")
-            _text(path, f"{key}.rule.options.{option['code']}.label", option.get("label"), "nhãn")
-    for flag in ("min_inclusive", "floor_inclusive", "lower_is_better"):
-        if flag in rule and not isinstance(rule[flag], bool):
-            raise CriteriaError(path, f"{key}.rule.{flag}", f"{flag} phải là true hoặc false")
-    if kind.name == "bands":
-        _check_bands(path, key, rule)
-    if kind.name == "count_steps" and (not isinstance(rule["steps"], list) or not rule["steps"]):
-        raise CriteriaError(path, f"{key}.rule.steps", "steps phải là danh sách điểm theo số lượng: [điểm khi 0, khi 1, …]")
-    points = [o["points"] for o in rule.get("options", [])] + [b.get("points") for b in rule.get("bands", [])]
-    points += list(rule.get("steps", [])) + ([rule["else"]] if "else" in rule else [])
-    for p in points:
-        if not 0 <= _num(path, f"{key}.rule", p, "điểm") <= max_points:
-            raise CriteriaError(path, f"{key}.rule", f"điểm {p} nằm ngoài [0; {max_points}]")
-
-
-def _check_bands(path, key, rule):
-    """Bands: a list from the highest lower edge down, each {min, points, inclusive?}."""
-    where = f"{key}.rule.bands"
-    bands = rule["bands"]
-    if not isinstance(bands, list) or not bands:
-        raise CriteriaError(path, where, "bands phải là danh sách các khung {min, points}, từ mức cao xuống thấp")
-    if rule.get("input", "value") not in ("value", "ratio"):
-        raise CriteriaError(path, f"{key}.rule.input", "input của bands chỉ nhận “value” (số) hoặc “ratio” (tỉ lệ)")
-    previous = None
-    for number, band in enumerate(bands, 1):
-        _check_fields(path, f"{where}[{number}]", band, {"min", "points", "inclusive"}, "khung")
-        for name in ("min", "points"):
-            if name not in band:
-                raise CriteriaError(path, f"{where}[{number}]", f"khung thiếu “{name}”")
-        low = _num(path, f"{where}[{number}].min", band["min"], "min")
-        if "inclusive" in band and not isinstance(band["inclusive"], bool):
-            raise CriteriaError(path, f"{where}[{number}].inclusive", "inclusive phải là true (≥, “từ”) hoặc false (>, “trên”)")
-        if rule.get("input") == "ratio" and not 0 <= low <= 1:
-            raise CriteriaError(path, f"{where}[{number}].min", f"mức {low} của tỉ lệ phải trong [0; 1], ví dụ 0.1 cho 10%")
-        if previous is not None and low >= previous:
-            raise CriteriaError(path, f"{where}[{number}].min",
-                                f"các khung phải xếp từ mức cao xuống thấp: {low} đứng sau {previous}")
-        previous = low
+    try:
+        return kind.load(rule, {name: p.value for name, p in parameters.items()}, max_points)
+    except RuleError as exc:
+        where = exc.field if exc.absolute else f"{key}.rule" + (f".{exc.field}" if exc.field else "")
+        raise CriteriaError(path, where, exc.message) from None
 
 
 def _build_criterion(path, raw, parameters, seen_keys, depth=0) -> Criterion:
@@ -334,12 +265,13 @@ def _build_criterion(path, raw, parameters, seen_keys, depth=0) -> Criterion:
         _build_criterion(path, child, parameters, seen_keys, depth + 1) for child in raw.get("children") or []
     )
     rule = raw.get("rule")
+    params = None
     if children and rule:
         raise CriteriaError(path, key, "một nhóm (children) không có quy tắc riêng (rule)")
     if not children:
         if rule is None:
             raise CriteriaError(path, key, "thiếu quy tắc tính điểm (rule)")
-        _check_rule(path, key, rule, max_points, parameters)
+        params = _rule_params(path, key, rule, max_points, parameters)
     elif "children_sum_differs" not in raw:
         total = sum(c.max_points for c in children)
         if total != max_points:
@@ -357,6 +289,7 @@ def _build_criterion(path, raw, parameters, seen_keys, depth=0) -> Criterion:
         title=title,
         max_points=max_points,
         rule=rule,
+        params=params,
         method=_text(path, f"{key}.method", raw.get("method"), "cách tính", required=False),
         evidence=_text(path, f"{key}.evidence", raw.get("evidence"), "căn cứ", required=False),
         reference=_text(path, f"{key}.reference", raw.get("reference"), "tham chiếu (reference)"),
@@ -365,7 +298,7 @@ def _build_criterion(path, raw, parameters, seen_keys, depth=0) -> Criterion:
         allow_not_applicable=bool(raw.get("allow_not_applicable", False)),
         weight=_num(path, f"{key}.weight", raw["weight"], "weight") if "weight" in raw else None,
         children=children,
-        inputs=tuple(RULE_KINDS[rule["kind"]].inputs(rule)) if rule else (),
+        inputs=tuple(RULE_KINDS[rule["kind"]].inputs(params)) if rule else (),
         depth=depth,
     )
 

@@ -47,8 +47,7 @@ def read_input_file(path) -> UnitInput:
             raise InputError(f"{path}: inputs.{key}", "phải là một bảng tên số liệu → giá trị")
         crit = level.find(key)
         allowed = {s.name for s in crit.inputs} | {"not_applicable"}
-        if crit.kind in ("ratio_target", "threshold_gate", "gated_ratio"):
-            allowed |= {"ratio", "numerator", "denominator"}
+        allowed |= {s.name for form in crit.rule_kind.alternatives(crit.params) for s in form}
         stray = sorted(set(values) - allowed)
         if stray:
             raise InputError(f"{path}: inputs.{key}", f"không có số liệu {', '.join(stray)} (cần: {', '.join(sorted(allowed))})")

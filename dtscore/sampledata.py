@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from .criteria import CriteriaSet
 from .decimals import round_half_up
+from .rules import CHOICE, COUNT, DATE, RATIO
 from .scoring import SCORED, score_unit
 
 
@@ -33,48 +34,32 @@ def _date_around(rng, due: date, quality) -> date:
     return due + timedelta(days=rng.randint(1, 75))
 
 
-def _inputs_for(crit, rng, quality, params) -> dict:
-    kind, rule = crit.kind, crit.rule
-    if kind == "late_months":
-        return {name: _date_around(rng, params[param], quality) for name, param in rule["due"].items()}
-    if kind in ("ratio_target", "threshold_gate", "gated_ratio"):
-        if rule.get("input") == "counts":
-            total = rng.randint(5, 400)
-            share = _ratio(rng, quality)
-            return {"numerator": int(total * share), "denominator": total}
-        return {"ratio": _ratio(rng, quality)}
-    if kind == "late_entries":
-        return {name: (0 if rng.random() < quality else rng.randint(1, 2)) for name in
-                ("late_monthly", "late_quarterly", "late_semiannual", "late_annual")} | {"late_annual": 0}
-    if kind == "choice":
-        options = sorted(crit.inputs[0].options, key=lambda o: -o.points)
-        weights = [quality ** i * (1 if i == 0 else 1 - quality + 0.1) for i in range(len(options))]
-        return {"option": rng.choices(options, weights=weights)[0].code}
-    if kind == "all_or_nothing":
-        total = rng.randint(4, 12)
-        return {"active": total if rng.random() < quality else total - 1, "total": total}
-    if kind == "count_steps":
-        return {"count": 0 if rng.random() < quality else rng.randint(1, 4)}
-    if kind == "bands":
-        if rule.get("input") == "ratio":
-            return {"ratio": _ratio(rng, quality)}
-        top = max(Decimal(str(b["min"])) for b in rule["bands"])
-        return {"value": int(top * Decimal(str(rng.uniform(0.3, 1.3))))}
-    if kind == "minmax":
-        return {"value": rng.randint(1, 15)}
-    return {spec.name: _by_type(spec, crit, rng, quality) for spec in crit.inputs}  # any other kind
+@dataclass
+class _Sampler:
+    """Made-up values for one criterion; its rule kind says which (RuleKind.sample)."""
 
+    rng: random.Random
+    quality: float
+    params: dict
+    max_points: Decimal
 
-def _by_type(spec, crit, rng, quality):
-    if spec.type == "ratio":
-        return _ratio(rng, quality)
-    if spec.type == "count":
-        return rng.randint(0, 10)
-    if spec.type == "choice":
-        return rng.choice(spec.options).code
-    if spec.type == "date":
-        return date(2023, rng.randint(1, 12), rng.randint(1, 28))
-    return round_half_up(rng.uniform(0, float(crit.max_points)), 2)
+    def ratio(self) -> Decimal:
+        return _ratio(self.rng, self.quality)
+
+    def date_around(self, due: date) -> date:
+        return _date_around(self.rng, due, self.quality)
+
+    def value(self, spec):
+        rng = self.rng
+        if spec.type == RATIO:
+            return self.ratio()
+        if spec.type == COUNT:
+            return rng.randint(0, 10)
+        if spec.type == CHOICE:
+            return rng.choice(spec.options).code
+        if spec.type == DATE:
+            return date(2023, rng.randint(1, 12), rng.randint(1, 28))
+        return round_half_up(rng.uniform(0, float(self.max_points)), 2)
 
 
 EVIDENCE = ["Kế hoạch số {n}/KH-UBND ngày {d}", "Báo cáo số {n}/BC-UBND ngày {d}", "Số liệu Cổng DVC tỉnh ngày {d}",
@@ -88,7 +73,7 @@ def sample_unit(cs: CriteriaSet, level_code: str, code: str, name: str, seed=0, 
     params = cs.parameter_values()
     unit = SampleUnit(code, name, level_code)
     for crit in cs.level(level_code).leaves():
-        unit.inputs[crit.key] = _inputs_for(crit, rng, quality, params)
+        unit.inputs[crit.key] = crit.rule_kind.sample(crit.params, _Sampler(rng, quality, params, crit.max_points))
         day = date(cs.year, rng.randint(1, 12), rng.randint(1, 28))
         unit.evidence[crit.key] = rng.choice(EVIDENCE).format(n=rng.randint(1, 250), d=day.strftime("%d/%m/%Y"))
     result = score_unit(cs, level_code, unit.inputs, unit=unit_dict(unit))

@@ -1,107 +1,19 @@
 """Scoring one unit: parse its inputs, apply each criterion's rule, round as Excel does, add up,
 and report findings. Pure: the same inputs (and `today`) always give the same result."""
 
-from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
-from fractions import Fraction
 
 from . import rules
+from .aggregation import add_up
 from .criteria import CriteriaSet, Criterion
 from .decimals import fmt_percent_vn, fmt_vn, round_half_up
 from .errors import InputError
 from .findings import WARNING, Finding
+from .results import NOT_APPLICABLE, PENDING, SCORED, UNSCORED, CriterionResult, UnitResult
 from .values import fmt_date_vn, is_blank, nfc, parse_choice, parse_count, parse_date, parse_number, parse_ratio
 
-SCORED, NOT_APPLICABLE, PENDING, UNSCORED = "scored", "not_applicable", "pending", "unscored"
-
-
-@dataclass
-class CriterionResult:
-    key: str
-    title: str
-    max_points: Decimal  # the criterion's own maximum
-    applicable_max: Decimal  # lowered when (part of) it does not apply
-    score: Decimal | None
-    status: str
-    claimed: Decimal | None = None
-    evidence: str = ""
-    inputs: dict = field(default_factory=dict)
-    depth: int = 0
-    is_group: bool = False
-
-    @property
-    def difference(self) -> Decimal | None:
-        if self.claimed is None or self.score is None:
-            return None
-        return self.claimed - self.score
-
-    def to_dict(self) -> dict:
-        return {
-            "key": self.key,
-            "title": self.title,
-            "max_points": _num(self.max_points),
-            "applicable_max": _num(self.applicable_max),
-            "score": _num(self.score),
-            "claimed": _num(self.claimed),
-            "difference": _num(self.difference),
-            "status": self.status,
-            "is_group": self.is_group,
-            "inputs": {k: _json_value(v) for k, v in self.inputs.items()},
-            "evidence": self.evidence,
-        }
-
-
-@dataclass
-class UnitResult:
-    criteria_set: str
-    version: str
-    fingerprint: str
-    level: str
-    unit: dict
-    criteria: list  # CriterionResult, groups before their children, document order
-    findings: list
-    total: Decimal
-    max_total: Decimal
-    total_100: Decimal | None
-    claimed_total: Decimal | None
-    index: Decimal | None = None
-
-    def criterion(self, key) -> CriterionResult:
-        return next(c for c in self.criteria if c.key == key)
-
-    def to_dict(self) -> dict:
-        out = {
-            "criteria_set": self.criteria_set,
-            "version": self.version,
-            "fingerprint": self.fingerprint,
-            "level": self.level,
-            "unit": self.unit,
-            "total": _num(self.total),
-            "max_total": _num(self.max_total),
-            "total_100": _num(self.total_100),
-            "claimed_total": _num(self.claimed_total),
-            "criteria": [c.to_dict() for c in self.criteria],
-            "findings": [f.to_dict() for f in self.findings],
-        }
-        if self.index is not None:
-            out["index"] = _num(self.index)
-        return out
-
-
-def _num(x):
-    if x is None:
-        return None
-    return int(x) if x == x.to_integral_value() else float(x)
-
-
-def _json_value(v):
-    if isinstance(v, Decimal):
-        return _num(v)
-    if isinstance(v, date):
-        return v.isoformat()
-    return v
-
+__all__ = ["NOT_APPLICABLE", "PENDING", "SCORED", "UNSCORED", "CriterionResult", "UnitResult", "parse_input", "score_unit"]
 
 def parse_input(spec: rules.InputSpec, raw, field_name):
     """One raw value (cell, YAML, Excel serial) → the Python value of its input type."""
@@ -135,13 +47,11 @@ def range_problems(spec, value, year, today, raw=None):
 
 
 # A plan for year Y is often issued in late Y−1: dates in the last quarter before the year are normal.
-from datetime import timedelta  # noqa: E402
-
 _YEAR_GRACE = timedelta(days=92)
 
 
 def _score_leaf(cs, crit: Criterion, raw_inputs: dict, params: dict, year, today, findings):
-    kind = rules.RULE_KINDS[crit.kind]
+    kind = crit.rule_kind
     label = f"{crit.key}"
     values, blocked, missing = {}, False, []
     raw_inputs = dict(raw_inputs or {})
@@ -151,12 +61,9 @@ def _score_leaf(cs, crit: Criterion, raw_inputs: dict, params: dict, year, today
         findings.append(Finding("INPUT_OUT_OF_RANGE", crit.key,
                                 f"{label}: tiêu chí này không có trường hợp “không áp dụng”; điểm được tính theo số liệu",
                                 name=f"{crit.key}_not_applicable"))
-    specs = list(crit.inputs)
-    if crit.kind in _RATIO_KINDS:  # a ratio and numerator/denominator are accepted for one another
-        if not is_blank(raw_inputs.get("ratio")):
-            specs = list(kind.inputs({}))
-        elif not is_blank(raw_inputs.get("numerator")) or not is_blank(raw_inputs.get("denominator")):
-            specs = list(kind.inputs({"input": "counts"}))
+    # another accepted form (a ratio for numerator/denominator, or back) when that is what was filled
+    filled = (form for form in kind.alternatives(crit.params) if any(not is_blank(raw_inputs.get(s.name)) for s in form))
+    specs = next(filled, list(crit.inputs))
     for spec in specs:
         field_name = f"{crit.key}_{spec.name}"
         try:
@@ -181,11 +88,11 @@ def _score_leaf(cs, crit: Criterion, raw_inputs: dict, params: dict, year, today
         # Blanks here mean "none late" (Phần I.6), but an untouched block may also be forgotten.
         findings.append(Finding("INPUT_MISSING", crit.key, f"{label} – chưa nhập số liệu nào: tính như không có lần nào",
                                 severity=WARNING, name=f"{crit.key}_{specs[0].name}"))
-    for input_name, message in kind.check(values, crit.rule, crit.max_points):
+    for input_name, message in kind.check(values, crit.params, crit.max_points):
         findings.append(Finding("INPUT_OUT_OF_RANGE", crit.key, f"{label}: {message}", name=f"{crit.key}_{input_name}"))
         blocked = True
     if missing:
-        not_issued = crit.kind == "late_months"
+        not_issued = kind.blank_is_not_done
         for spec in missing:
             hint = " — nếu chưa ban hành, tiêu chí được 0 điểm" if not_issued else ""
             findings.append(Finding("INPUT_MISSING", crit.key, f"{label} – chưa nhập “{spec.label}”{hint}",
@@ -196,7 +103,7 @@ def _score_leaf(cs, crit: Criterion, raw_inputs: dict, params: dict, year, today
             values[spec.name] = None
     if blocked:
         return UNSCORED, Decimal(0), values
-    result = kind.score(crit.max_points, values, crit.rule, params)
+    result = kind.score(crit.max_points, values, crit.params, params)
     if result is rules.NOT_APPLICABLE:
         if crit.allow_not_applicable:
             return NOT_APPLICABLE, None, values
@@ -208,9 +115,6 @@ def _score_leaf(cs, crit: Criterion, raw_inputs: dict, params: dict, year, today
                                 f"{label}: điểm so sánh giữa các đơn vị, được tính khi Sở TTTT tổng hợp"))
         return PENDING, None, values
     return SCORED, round_half_up(result, cs.decimals), values
-
-
-_RATIO_KINDS = ("ratio_target", "threshold_gate", "gated_ratio")
 
 
 def _truthy(value) -> bool:
@@ -247,7 +151,7 @@ def score_unit(
     findings: list = []
     results: list = []
 
-    def visit(crit: Criterion) -> CriterionResult:
+    def visit(crit: Criterion) -> None:
         own_inputs = inputs.get(crit.key) or {}
         if crit.is_group:
             row = CriterionResult(crit.key, crit.title, crit.max_points, crit.max_points, None, SCORED,
@@ -260,18 +164,11 @@ def score_unit(
                     for c in child.walk():
                         results.append(CriterionResult(c.key, c.title, c.max_points, Decimal(0), None, NOT_APPLICABLE,
                                                        depth=c.depth, is_group=c.is_group))
-                return row
-            children = [visit(child) for child in crit.children]
-            lowered = sum((c.max_points - c.applicable_max for c in children), Decimal(0))
-            row.applicable_max = crit.max_points - lowered
-            scored = [c.score for c in children if c.score is not None]
-            if all(c.status == NOT_APPLICABLE for c in children):
-                row.status, row.applicable_max = NOT_APPLICABLE, Decimal(0)
-            else:
-                row.score = min(sum(scored, Decimal(0)), crit.max_points)
-                row.status = PENDING if any(c.status == PENDING for c in children) else SCORED
+                return
+            for child in crit.children:
+                visit(child)
             row.claimed = _parse_claim(claimed.get(crit.key), crit, findings)
-            return row
+            return
         status, score, values = _score_leaf(cs, crit, own_inputs, params, cs.year, today, findings)
         row = CriterionResult(crit.key, crit.title, crit.max_points, crit.max_points, score, status,
                               evidence=nfc(evidence.get(crit.key) or ""), inputs=values, depth=crit.depth)
@@ -285,13 +182,11 @@ def score_unit(
         if score and score > 0 and not row.evidence:
             findings.append(Finding("MISSING_EVIDENCE", crit.key, f"{crit.key}: có điểm nhưng chưa ghi căn cứ tính điểm",
                                     name=f"{crit.key}_evidence"))
-        return row
 
-    top = [visit(crit) for crit in level.criteria] if only is None else [visit(level.find(only))]
-    total = sum((r.score for r in top if r.score is not None), Decimal(0))
-    lowered = sum((r.max_points - r.applicable_max for r in top), Decimal(0))
-    max_total = level.max_total - lowered
-    total_100 = round_half_up(total / max_total * 100, cs.decimals) if max_total > 0 else None
+    tops = level.criteria if only is None else (level.find(only),)
+    for crit in tops:
+        visit(crit)
+    totals = add_up(level, {row.key: row for row in results}, cs.decimals, None if only is None else tops)
     claims = [r.claimed for r in results if not r.is_group and r.claimed is not None]
     return UnitResult(
         criteria_set=cs.id,
@@ -301,11 +196,11 @@ def score_unit(
         unit=dict(unit or {}),
         criteria=results,
         findings=findings,
-        total=total,
-        max_total=max_total,
-        total_100=total_100,
+        total=totals.total,
+        max_total=totals.max_total,
+        total_100=totals.total_100,
         claimed_total=sum(claims, Decimal(0)) if claims else None,
-        index=_index(level, top) if only is None else None,
+        index=totals.index,
     )
 
 
@@ -332,30 +227,3 @@ def _check_claim(row: CriterionResult, decimals, findings):
         findings.append(Finding("CLAIM_MISMATCH", row.key,
                                 f"{row.key}: điểm tự chấm {fmt_vn(row.claimed, decimals)} khác điểm tính "
                                 f"{fmt_vn(row.score, decimals)} (chênh {fmt_vn(row.claimed - row.score, decimals)})", name=name))
-
-
-def _index(level, top):
-    """Weighted index roll-up (DTI): Σ value × weight ÷ weights_total, value = score ÷ applicable
-    max in [0, 1], rounded half-up to `digits` (4: the published DTI convention).
-
-    A component that does not apply at all leaves the sum with its weight, and the rest is brought
-    back to the full scale (Σ value × weight ÷ Σ applicable weights × Σ weights ÷ weights_total):
-    achieved ÷ applicable maximum, as for the total. Nothing applicable → None, not 0 ÷ 0.
-    Computed in fractions, so an exact half at the last digit rounds up as Excel's ROUND does.
-    """
-    spec = level.index
-    if not spec:
-        return None
-    weights_total = Fraction(str(spec.get("weights_total", 1)))
-    weight_of = {c.key: (c.weight if c.weight is not None else c.max_points) for c in level.criteria}
-    achieved, applicable, every = Fraction(0), Fraction(0), Fraction(0)
-    for row in top:
-        weight = Fraction(str(weight_of[row.key]))
-        every += weight
-        if row.applicable_max > 0:
-            applicable += weight
-            achieved += Fraction(str(row.score or 0)) / Fraction(str(row.applicable_max)) * weight
-    if applicable == 0:
-        return None
-    index = achieved / applicable * every / weights_total
-    return round_half_up(Decimal(index.numerator) / Decimal(index.denominator), int(spec.get("digits", 4)))

@@ -82,7 +82,7 @@ def caller():
 
 
 def test_rounding_agrees_with_the_functions():
-    from dtscore.workbook.udf_formulas import UDF_DIGITS
+    from dtscore.rules.excel import UDF_DIGITS
 
     assert UDF_DIGITS == functions.DIGITS
 

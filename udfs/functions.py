@@ -24,6 +24,7 @@ from decimal import InvalidOperation
 import xlwings as xw
 
 from dtscore.rules import Option, choices, counts, lateness, ratios
+from dtscore.rules.excel import UDF_DIGITS
 from dtscore.scoring import NOT_APPLICABLE, PENDING, score_unit
 from dtscore.values import is_blank, nfc, parse_choice
 
@@ -36,7 +37,7 @@ __all__ = [
 ]  # fmt: skip
 
 CATEGORY = "dtscore — Chuyển đổi số"  # the function wizard's category (classic add-in)
-DIGITS = 2  # scores are shown to 2 decimals, as in the decision and the criteria sets
+DIGITS = UDF_DIGITS  # scores are shown to 2 decimals, as in the decision and the criteria sets
 
 
 def _arg(name, doc, **options):

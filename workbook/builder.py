@@ -219,7 +219,7 @@ def _write_params(ws, cs, level, names):
         names[f"param_{param.name}"] = refs[param.name]
 
     options = {}
-    choices = [c for c in level.leaves() if c.kind == "choice"]
+    choices = [c for c in level.leaves() if any(spec.options for spec in c.inputs)]
     if choices:
         row += 2
         ws[f"A{row}"] = "DANH MỤC LỰA CHỌN (danh sách thả xuống trên trang “Chấm điểm”)"

@@ -10,12 +10,11 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from dtscore import rules
-from dtscore.decimals import fmt_percent_vn, fmt_vn
+from dtscore.decimals import fmt_vn
 
 from . import layout as L
 from . import native_formulas as nf
 from . import styles as S
-from . import udf_formulas as uf
 from .validations import Validations
 
 
@@ -222,15 +221,14 @@ def _write_input(ws, dv, ctx, crit, spec, row, name):
     unit = ws[f"{L.UNIT.letter}{row}"]
     if spec.type == rules.DATE:
         dv.date(cell.coordinate)
-        param = crit.rule["due"].get(spec.name) if crit.kind == "late_months" else None
-        if param:  # the due date, shown next to the date and used by the formula
-            unit.value = "=" + ctx.params[param]
+        if spec.deadline:  # the due date, shown next to the date and used by the formula
+            unit.value = "=" + ctx.params[spec.deadline]
             unit.number_format = S.DATE_FORMAT
             unit.alignment = S.TOP_CENTER
             ws[f"{L.LABEL.letter}{row}"] = f"{label} (hạn: xem cột bên phải)"
     elif spec.type == rules.RATIO:
         dv.ratio(cell.coordinate)
-        unit.value = _ratio_goal(crit)
+        unit.value = crit.rule_kind.input_unit(crit.params, spec)
     elif spec.type == rules.COUNT:
         dv.count(cell.coordinate)
         unit.value = spec.unit or ""
@@ -245,26 +243,23 @@ def _write_input(ws, dv, ctx, crit, spec, row, name):
     name(f"{crit.key}_{spec.name}", L.VALUE, row)
 
 
-def _ratio_goal(crit) -> str:
-    rule = crit.rule or {}
-    if crit.kind == "ratio_target" and rule.get("target") is not None:
-        return f"% (chỉ tiêu {fmt_percent_vn(rule['target'], 2)})".replace(",00%", "%")
-    if crit.kind == "threshold_gate":
-        return f"% (ngưỡng {fmt_percent_vn(rule['threshold'], 2)})".replace(",00%", "%")
-    return "%"
-
-
 def _leaf_formula(ctx, block, flags) -> str:
     crit = block.crit
-    inputs = {n: f"$F${r}" for n, r in block.input_rows.items()}
-    if ctx.formulas == "udf":
-        dates = [r for n, r in block.input_rows.items() if crit.kind == "late_months"]
-        due_range = f"$G${min(dates)}:$G${max(dates)}" if dates else None
-        done_range = f"$F${min(dates)}:$F${max(dates)}" if dates else None
-        return uf.leaf_formula(crit, ctx.cs.id, inputs, due_range, done_range, ctx.options.get(crit.key), flags,
-                               ctx.cs.decimals)
-    dues = {n: f"$G${r}" for n, r in block.input_rows.items()} if crit.kind == "late_months" else {}
-    return nf.leaf_formula(crit, inputs, dues, ctx.options.get(crit.key), ctx.cs.decimals, flags)
+    rows = block.input_rows
+    dated = [rows[spec.name] for spec in crit.inputs if spec.deadline]
+    cells = rules.FormulaCells(
+        max_points=crit.max_points,
+        decimals=ctx.cs.decimals,
+        allow_not_applicable=crit.allow_not_applicable,
+        inputs={n: f"${L.VALUE.letter}${r}" for n, r in rows.items()},
+        set_id=ctx.cs.id,
+        key=crit.key,
+        dues={spec.name: f"${L.UNIT.letter}${rows[spec.name]}" for spec in crit.inputs if spec.deadline},
+        due_range=f"${L.UNIT.letter}${min(dated)}:${L.UNIT.letter}${max(dated)}" if dated else "",
+        done_range=f"${L.VALUE.letter}${min(dated)}:${L.VALUE.letter}${max(dated)}" if dated else "",
+        options=ctx.options.get(crit.key),
+    )
+    return nf.leaf_formula(crit, cells, ctx.formulas, flags)
 
 
 def _set_heights(ws, block):

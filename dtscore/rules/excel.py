@@ -1,0 +1,96 @@
+"""Building blocks of the Excel formula text the rule kinds write: literals, validity tests and the
+shared ratio/counts shape. Only functions Excel 2010 and LibreOffice both know: no LET, no DATEDIF.
+
+Every function returns formula text without the leading "="; cells are passed in as absolute A1
+text ("$F$12", "'Tham số'!$C$4"), so nothing here knows the layout.
+
+A native formula mirrors the engine: a blank or unreadable input scores 0 (the engine's
+"unscored"), an out-of-range input scores 0 (the engine blocks it with a finding), a zero
+denominator gives NA_TEXT when the set allows it, and every score is ROUND(…, decimals), which is
+half-up as dtscore.decimals.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # typing only: base imports this module
+    from .base import FormulaCells
+
+NA_TEXT = "KAD"  # "không áp dụng": the criterion is out of the totals and its maximum is lowered
+PENDING_TEXT = "Chờ tổng hợp"  # min-max criteria are scored across units at consolidation
+NA_CHOICE = "Không áp dụng"  # the dropdown value of a KEY_not_applicable cell
+UDF_DIGITS = 2  # the rule-specific DT_* functions round to 2 decimals; other sets use DT_SCORE
+
+
+def num(x) -> str:
+    """A number as a formula literal: Decimal('0.950') → 0.95, 8 → 8 (never 1E+1)."""
+    d = Decimal(str(x))
+    if d == d.to_integral_value():
+        return str(d.quantize(Decimal(1)))
+    return format(d.normalize(), "f")
+
+
+def text(s: str) -> str:
+    """A string literal: "…" with inner quotes doubled."""
+    return '"' + s.replace('"', '""') + '"'
+
+
+# -- validity tests (IF, not AND, so text never reaches arithmetic: AND has no short-circuit) ----
+
+
+def is_count(x) -> str:
+    return f"IF(ISNUMBER({x}),AND({x}>=0,{x}=INT({x})),FALSE)"
+
+
+def is_count_or_blank(x) -> str:
+    return f"IF(ISNUMBER({x}),AND({x}>=0,{x}=INT({x})),LEN(TRIM({x}))=0)"
+
+
+def is_ratio(x) -> str:
+    return f"IF(ISNUMBER({x}),AND({x}>=0,{x}<=1),FALSE)"
+
+
+def is_nonnegative(x) -> str:
+    return f"IF(ISNUMBER({x}),{x}>=0,FALSE)"
+
+
+def rounded(expr, decimals) -> str:
+    return f"ROUND({expr},{decimals})"
+
+
+def ratio_based(score_of, inputs: dict, decimals: int, na_when_empty: bool) -> str:
+    """A score from a ratio cell, or from numerator/denominator counts (zero denominator → KAD/0).
+
+    score_of(ratio, numerator, denominator) gives the unrounded score; for counts, ratio is n/d
+    (used only in comparisons: a correctly rounded n/d equals a typed target exactly when the real
+    numbers are equal) and the arithmetic can use n and d in the engine's order."""
+    if "ratio" in inputs:
+        r = inputs["ratio"]
+        return f"IF({is_ratio(r)},{rounded(score_of(r, None, None), decimals)},0)"
+    n, d = inputs["numerator"], inputs["denominator"]
+    empty = text(NA_TEXT) if na_when_empty else "0"
+    return (
+        f"IF(AND({is_count(n)},{is_count(d)}),IF({n}>{d},0,IF({d}=0,{empty},"
+        f"{rounded(score_of(f'{n}/{d}', n, d), decimals)})),0)"
+    )
+
+
+def dt_score(cells: FormulaCells) -> str:
+    """DT_SCORE(set, key, inputs…): the engine scores the criterion with the set's own rule."""
+    args = ",".join(cells.inputs.values())
+    return f"DT_SCORE({text(cells.set_id)},{text(cells.key)},{args})"
+
+
+def udf_digits_fit(cells: FormulaCells) -> bool:
+    """The rule-specific DT_* functions round to UDF_DIGITS: usable when the set rounds so too."""
+    return cells.decimals == UDF_DIGITS
+
+
+def not_applicable_guard(flags, formula: str) -> str:
+    """KAD when the criterion or one of its groups is marked "Không áp dụng"."""
+    if not flags:
+        return formula
+    test = flags[0] if len(flags) == 1 else "OR(" + ",".join(flags) + ")"
+    return f"IF({test},{text(NA_TEXT)},{formula})"

@@ -1,0 +1,63 @@
+"""What the kinds scored on an achieved share have in common: the share is typed as a ratio, or
+as numerator and denominator counts (rule `input: counts`); either form is accepted for the other;
+a zero denominator makes the criterion not applicable."""
+
+from decimal import Decimal
+
+from . import excel, ratios
+from .base import COUNT, RATIO, InputSpec, RawRule, RuleError, RuleKind
+
+RATIO_SPECS = [InputSpec("ratio", RATIO, "Tỉ lệ đạt", "%")]
+COUNT_SPECS = [
+    InputSpec("numerator", COUNT, "Số đạt (tử số)", "số"),
+    InputSpec("denominator", COUNT, "Tổng số (mẫu số)", "số"),
+]
+
+
+def read_input(raw: RawRule) -> str:
+    """"ratio" (the default) or "counts"; only "counts" may be written."""
+    if raw.get("input", "counts") != "counts":
+        raise RuleError("input", "input chỉ nhận giá trị “counts” (tử số và mẫu số)")
+    return raw.get("input", "ratio")
+
+
+def achieved(values) -> Decimal | None:
+    """The achieved ratio, from `ratio` or from `numerator`/`denominator` (None: denominator 0)."""
+    if values.get("ratio") is not None:
+        return values["ratio"]
+    return ratios.share(values["numerator"], values["denominator"])
+
+
+class RatioKind(RuleKind):
+    """Base of ratio_target, threshold_gate and gated_ratio (their Params have `input`)."""
+
+    def inputs(self, rule) -> list[InputSpec]:
+        return list(COUNT_SPECS if self.params_of(rule).input == "counts" else RATIO_SPECS)
+
+    def alternatives(self, rule) -> list[list[InputSpec]]:
+        return [list(RATIO_SPECS), list(COUNT_SPECS)]
+
+    def check(self, values, rule, max_points=None) -> list[tuple[str, str]]:
+        n, d = values.get("numerator"), values.get("denominator")
+        if n is not None and d is not None and n > d:
+            return [("numerator", f"tử số {n} lớn hơn mẫu số {d}")]
+        return []
+
+    def sample(self, rule, sampler) -> dict:
+        if self.params_of(rule).input == "counts":
+            total = sampler.rng.randint(5, 400)
+            return {"numerator": int(total * sampler.ratio()), "denominator": total}
+        return {"ratio": sampler.ratio()}
+
+    def excel_udf(self, rule, cells) -> str:
+        body = self.excel_udf_call(rule, cells) if "ratio" in cells.inputs and excel.udf_digits_fit(cells) else None
+        body = body or excel.dt_score(cells)
+        if "denominator" in cells.inputs:  # nothing to count: not applicable (or 0), as the engine says
+            d = cells.inputs["denominator"]
+            empty = excel.text(excel.NA_TEXT) if cells.allow_not_applicable else "0"
+            body = f"IF(AND(ISNUMBER({d}),N({d})=0),{empty},{body})"
+        return body
+
+    def excel_udf_call(self, rule, cells) -> str | None:
+        """The kind's own DT_* call on a ratio cell, if it has one."""
+        return None
