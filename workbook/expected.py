@@ -15,11 +15,13 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
+from dtscore import rules
 from dtscore.atomic import write_text_atomic
 from dtscore.criteria import CriteriaSet
 from dtscore.errors import DtscoreError
 
-_BUILDER = Path(__file__).resolve().parent  # every module here shapes what a template holds
+# every module here shapes what a template holds, and each rule kind writes its leaf formulas
+_BUILDER = (Path(__file__).resolve().parent, Path(rules.__file__).resolve().parent)
 
 
 def expected_formulas(cs: CriteriaSet, level_code: str, mode: str) -> dict:
@@ -58,8 +60,9 @@ def cache_dir() -> Path:
 @lru_cache(maxsize=1)
 def _builder_digest() -> str:
     digest = hashlib.sha256()
-    for source in sorted(_BUILDER.glob("*.py")):
-        digest.update(source.name.encode() + b"\0" + source.read_bytes())
+    for folder in _BUILDER:
+        for source in sorted(folder.glob("*.py")):
+            digest.update(folder.name.encode() + b"/" + source.name.encode() + b"\0" + source.read_bytes())
     return digest.hexdigest()
 
 
