@@ -136,9 +136,12 @@ def validate_submission(sub: Submission, today: date | None = None, criteria_set
     result.findings = [f for f in result.findings if not (f.code == "WRONG_TYPE" and f.name in replaced)]
     engine = [_locate(f, sub) for f in result.findings]
     tampered = _check_formulas(sub, cs, level) if sub.formulas_read else []
-    stale = _check_values(sub, result, cs.decimals, {f.name for f in tampered})
+    stale = _check_values(sub, result, cs.decimals, tampered, level)
     order = {c.key: i for i, c in enumerate(level.walk())}
-    per_criterion = sorted(engine + typed + tampered + stale, key=lambda f: order.get(f.key, -1))
+    # Root causes first: criteria in document order, totals last; within a criterion a tampered
+    # formula or a mistyped value before what follows from it (a wrong self-score, a stale cell).
+    per_criterion = sorted(engine + typed + tampered + stale,
+                           key=lambda f: (order.get(f.key, len(order)), CONSEQUENCES.get(f.code, 0)))
     out.result = result
     out.findings = header + _check_unit(sub) + structure + param_findings + per_criterion
     return out
@@ -437,10 +440,22 @@ def _expected_formulas(cs, level_code, mode):
     return expected_formulas(cs, level_code, mode) if cs.fingerprint else None
 
 
-def _check_values(sub: Submission, result: UnitResult, decimals: int, tampered: set) -> list:
+CONSEQUENCES = {"CLAIM_MISMATCH": 1, "CELL_VALUE_STALE": 2}  # listed after the criterion's other findings
+
+
+def _check_values(sub: Submission, result: UnitResult, decimals: int, tampered: list, level) -> list:
     """CELL_VALUE_STALE: what a computed cell shows differs from the engine. A formula without a
-    cached value (a file never opened in a spreadsheet program) shows nothing and is not stale."""
+    cached value (a file never opened in a spreadsheet program) shows nothing and is not stale.
+    A group or total that differs because a cell it adds up was tampered with is said to be that
+    consequence: recalculating cannot fix it, restoring the tampered formula does."""
     findings = []
+    broken = {f.key for f in tampered if f.key}
+    causes = {}  # stale-cell key (None: the totals) → the tampered cells under it
+    for crit in level.walk():
+        below = {c.key for c in crit.walk()} if crit.children else set()
+        causes[crit.key] = [f.cell or f.name for f in tampered if f.key in below and f.key != crit.key]
+    causes[None] = [f.cell or f.name for f in tampered if f.key in broken]
+    tampered = {f.name for f in tampered}
     checks = [(f"{row.key}_{SCORE}", row.key, f"{row.key} – Điểm tính", row.score, row.status) for row in result.criteria]
     checks.append((TOTAL_SCORE, None, "Tổng điểm tính", result.total, None))
     checks.append((TOTAL_CLAIMED, None, "Tổng điểm tự chấm", result.claimed_total, None))
@@ -449,6 +464,9 @@ def _check_values(sub: Submission, result: UnitResult, decimals: int, tampered: 
         if info is None or name in tampered or info.value is None:
             continue
         problem = _stale(info, expected, status, decimals)
+        if problem and causes.get(key):
+            problem = (problem.split(" — ")[0] + f" — hệ quả của công thức bị sửa ở {', '.join(causes[key])}: khôi phục "
+                       "công thức của biểu mẫu ở đó (nút “Tính lại & kiểm tra” làm việc này); tính lại không sửa được")
         if problem:
             findings.append(Finding("CELL_VALUE_STALE", key, f"{what}: {problem}", cell=info.ref, name=name))
     return findings

@@ -5,6 +5,7 @@ import html
 import os
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from .atomic import write_atomic
 from .decimals import fmt_vn
@@ -69,10 +70,13 @@ def text_summary(validation) -> str:
 
 def run_summary(validations) -> str:
     read = [v for v in validations if v.ok]
-    clean = [v for v in read if not any(f.severity in (ERROR, WARNING) for f in v.findings)]
     with_errors = [v for v in read if any(f.severity == ERROR for f in v.findings)]
+    erred = {id(v) for v in with_errors}
+    warned = [v for v in read if id(v) not in erred and any(f.severity == WARNING for f in v.findings)]
+    clean = len(read) - len(with_errors) - len(warned)
     failed = len(validations) - len(read)
-    text = f"Đã kiểm tra {len(validations)} tệp: {len(read)} đọc được ({len(clean)} không có lỗi, {len(with_errors)} có lỗi)"
+    text = (f"Đã kiểm tra {len(validations)} tệp: {len(read)} đọc được ({clean} không có lỗi, {len(warned)} chỉ có "
+            f"cảnh báo, {len(with_errors)} có lỗi)")
     return text + (f", {failed} không đọc được." if failed else ".")
 
 
@@ -97,7 +101,7 @@ def write_report(validations, path) -> Path:
     path = Path(path)
     if path.suffix.lower() == ".xlsx":
         return _atomic(path, lambda tmp: _write_xlsx(validations, tmp, path.parent))
-    return _atomic(path, lambda tmp: Path(tmp).write_text(html_report(validations), encoding="utf-8"))
+    return _atomic(path, lambda tmp: Path(tmp).write_text(html_report(validations, path.parent), encoding="utf-8"))
 
 
 def _atomic(path: Path, write) -> Path:
@@ -132,62 +136,69 @@ def _finding_rows(validations):
                          SEVERITY_VN[f.severity], CODES[f.code][1], f.message]
 
 
+REPORT_TITLE = "KẾT QUẢ KIỂM TRA BIỂU MẪU CHẤM ĐIỂM THI ĐUA CHUYỂN ĐỔI SỐ"
+FILE_WIDTHS = [38, 12, 30, 11, 18, 11, 11, 6, 9, 40]
+FINDING_WIDTHS = [30, 11, 26, 8, 20, 18, 9, 24, 70]
+HEADER_ROW = 4
+
+
 def _write_xlsx(validations, tmp, folder: Path):
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.hyperlink import Hyperlink
 
+    from .result_tables import Column, Table, Val
+    from .xlsx_style import page_setup, use_times_new_roman, write_table, write_title
+
     wb = Workbook()
+    use_times_new_roman(wb)
     overview = wb.active
     overview.title = "Tổng hợp"
     findings = wb.create_sheet("Phát hiện")
-    bold = Font(bold=True)
-    head_fill = PatternFill("solid", fgColor="DDEBF7")
+    made = f"Lập lúc {datetime.now():%d/%m/%Y %H:%M} bằng dtscore validate."
+    scores = {"Tổng điểm tính", "Tổng tự chấm"}
+    files = Table("tep", REPORT_TITLE, [Column(h + (" (điểm)" if h in scores else ""), w, "0.00" if h in scores else
+                                               "General", wrap=w >= 26) for h, w in zip(FILE_COLUMNS, FILE_WIDTHS)])
+    files.rows = [[Val(c, "0.00") if isinstance(c, float) else c for c in row] for row in _file_rows(validations)]
+    write_title(overview, 1, REPORT_TITLE, f"{run_summary(validations)} {made}")
+    write_table(overview, files, HEADER_ROW)
+    page_setup(overview, HEADER_ROW)
+    table = Table("phat-hien", "CÁC PHÁT HIỆN KHI KIỂM TRA", [Column(h, w, wrap=w >= 24)
+                                                              for h, w in zip(FINDING_COLUMNS, FINDING_WIDTHS)])
+    found = list(_finding_rows(validations))
+    table.rows = [row for _, _, row in found]
+    write_title(findings, 1, table.title, "Bấm vào ô ở cột “Ô” để mở tệp của đơn vị tại ô đó (tệp báo cáo và các tệp "
+                                          "của đơn vị phải giữ nguyên vị trí tương đối).")
+    first, _ = write_table(findings, table, HEADER_ROW)
+    page_setup(findings, HEADER_ROW)
     fills = {ERROR: PatternFill("solid", fgColor="FFC7CE"), WARNING: PatternFill("solid", fgColor="FFEB9C")}
-    for ws, columns in ((overview, FILE_COLUMNS), (findings, FINDING_COLUMNS)):
-        ws.append(columns)
-        for cell in ws[1]:
-            cell.font, cell.fill = bold, head_fill
-        ws.freeze_panes = "A2"
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.fitToWidth = 1
-    for row in _file_rows(validations):
-        _append_text(overview, row)
-        overview.cell(overview.max_row, 6).number_format = overview.cell(overview.max_row, 7).number_format = "0.00"
-    for v, f, row in _finding_rows(validations):
-        _append_text(findings, row)
-        r = findings.max_row
+    for r, (v, f, _) in enumerate(found, start=first):
         findings.cell(r, 7).fill = fills.get(f.severity, PatternFill())
         if f.cell:  # open the unit's workbook at the cell (a relative link: move the folder as a whole)
-            target = os.path.relpath(Path(v.file).resolve(), folder.resolve()).replace(os.sep, "/")
             link = findings.cell(r, 5)
-            link.hyperlink = Hyperlink(ref=link.coordinate, target=target, location=f.cell, tooltip="Mở ô trong tệp của đơn vị")
-            link.font = Font(color="0563C1", underline="single")
-    for ws, widths in ((overview, [38, 12, 36, 8, 18, 14, 14, 6, 9, 40]), (findings, [30, 11, 30, 9, 20, 20, 10, 26, 90])):
-        for i, width in enumerate(widths, start=1):
-            ws.column_dimensions[ws.cell(1, i).column_letter].width = width
-    for row in findings.iter_rows(min_row=2, min_col=9, max_col=9):
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
-    overview.append([])
-    overview.append([f"Lập lúc {datetime.now():%d/%m/%Y %H:%M} bằng dtscore validate"])
+            link.hyperlink = Hyperlink(ref=link.coordinate, target=_relative(v.file, folder), location=f.cell,
+                                       tooltip="Mở ô trong tệp của đơn vị")
+            link.font = Font(name=link.font.name, color="0563C1", underline="single")
     wb.save(tmp)
 
 
-def _append_text(ws, row):
-    """Append a row; text from a unit's file that looks like a formula (=, +, -, @) stays text."""
-    r = ws.max_row + 1
-    for i, value in enumerate(row, start=1):
-        set_cell(ws.cell(r, i), value)
+def _relative(file, folder: Path) -> str:
+    """The unit's file as seen from the report's folder, with forward slashes (a link that still
+    works when the report and the inbox are moved together)."""
+    return os.path.relpath(Path(file).resolve(), Path(folder).resolve()).replace(os.sep, "/")
 
 
-def html_report(validations) -> str:
+def html_report(validations, folder=None) -> str:
+    """The report as one HTML page; links to the units' files are relative to `folder` (where the
+    page is written), so they open from beside it."""
     e = html.escape
     rows = []
     for row in _file_rows(validations):
         total = fmt_vn(row[5]) if row[5] is not None else "—"
         claimed = fmt_vn(row[6]) if row[6] is not None else "—"
         cls = "bad" if row[9].startswith("Không đọc") or row[9] == "Có lỗi" else ("warn" if row[9] == "Có cảnh báo" else "ok")
-        rows.append(f"<tr><td><a href=\"{e(Path(row[0]).name)}\">{e(row[0])}</a></td><td>{e(row[1])}</td><td>{e(row[2])}</td>"
+        href = quote(_relative(row[0], folder)) if folder is not None else quote(Path(row[0]).name)
+        rows.append(f"<tr><td><a href=\"{e(href)}\">{e(row[0])}</a></td><td>{e(row[1])}</td><td>{e(row[2])}</td>"
                     f"<td>{e(row[3])}</td><td class=num>{total}</td><td class=num>{claimed}</td><td class=num>{row[7]}</td>"
                     f"<td class=num>{row[8]}</td><td class={cls}>{e(row[9])}</td></tr>")
     sections = []

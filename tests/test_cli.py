@@ -123,6 +123,19 @@ def test_score_huyen_example_finds_the_real_error(capsys):
     assert data["unit"] == {"code": "H-CT", "name": "UBND huyện Châu Thành"}
 
 
+def test_score_takes_many_files_and_goes_on_past_a_bad_one(capsys, tmp_path):
+    bad = tmp_path / "hong.yaml"
+    bad.write_text("criteria_set: [\n", encoding="utf-8")
+    files = [ROOT / "examples" / "huyen-chau-thanh.yaml", bad, ROOT / "examples" / "xa-phuong-1.yaml"]
+    code, out, err = run(capsys, "score", *files, "--json")
+    data = json.loads(out)
+    assert code == 2 and [Path(d["file"]).name for d in data] == ["huyen-chau-thanh.yaml", "hong.yaml", "xa-phuong-1.yaml"]
+    assert (data[0]["total"], data[0]["claimed_total"]) == (88.99, 91.45)  # the same figures as alone
+    assert "error" in data[1] and "hong.yaml" in err and data[2]["level"] == "xa"
+    code, out, _ = run(capsys, "score", files[0], files[2])
+    assert code == 0 and "Đơn vị: UBND huyện Châu Thành (H-CT)" in out and "Đã chấm 2 tệp: 2 chấm được." in out
+
+
 def test_score_text_report_is_vietnamese(capsys):
     code, out, _ = run(capsys, "score", ROOT / "examples" / "huyen-chau-thanh.yaml")
     assert code == 0

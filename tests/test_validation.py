@@ -211,6 +211,22 @@ def test_a_typed_number_in_the_file_xml_is_tampering_not_staleness(files):
     assert [f.code for f in v.findings if f.name == "H09_score"] == ["FORMULA_TAMPERED"]
 
 
+def test_a_total_off_because_of_a_tampered_cell_is_that_consequence_not_staleness(files):
+    # H09 typed over as 6 (the formula gives 4,8) and the file recalculated: the total shows
+    # 84,56 + 1,2 — recalculating keeps it wrong, so no "Ctrl+Alt+F9"; the cause is listed first
+    wb = load_workbook(files["clean-native"])
+    ws, coord = vf.destination(wb, "H09_score")
+    _, total = vf.destination(wb, "total_score")
+    path = vf.rewrite_cells(files["clean-native"], files["dir"] / "typed-and-total.xlsx", ws.title,
+                            {coord: lambda e: vf.set_typed_number(e, 6),
+                             total: lambda e: vf.set_cached_value(e, "85.76")})
+    v = validate_file(path, today=vf.TODAY)
+    tampered, stale = only(v, "FORMULA_TAMPERED")[0], only(v, "CELL_VALUE_STALE")[0]
+    assert stale.name == "total_score" and "85,76" in stale.message and "84,56" in stale.message
+    assert "Ctrl+Alt+F9" not in stale.message and vf.coordinate_of(path, "H09_score") in stale.message
+    assert v.findings.index(tampered) < v.findings.index(stale)
+
+
 # -- WRONG_TYPE -----------------------------------------------------------------------------------
 
 

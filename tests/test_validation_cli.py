@@ -141,14 +141,15 @@ def test_xlsx_report_lists_findings_with_links_and_is_a_new_file(inbox, capsys, 
     wb = load_workbook(report)
     assert wb.sheetnames == ["Tổng hợp", "Phát hiện"]
     rows = list(wb["Phát hiện"].iter_rows(values_only=True))
-    assert rows[0][:6] == ("Tệp", "Mã đơn vị", "Đơn vị", "Tiêu chí", "Ô", "Tên vùng")
-    claim = next(r for r in wb["Phát hiện"].iter_rows(min_row=2) if r[5].value == "H09_claimed")
+    assert rows[3][:6] == ("Tệp", "Mã đơn vị", "Đơn vị", "Tiêu chí", "Ô", "Tên vùng")  # under the title
+    assert wb["Tổng hợp"]["A1"].value.startswith("KẾT QUẢ KIỂM TRA") and "(điểm)" in wb["Tổng hợp"]["F4"].value
+    claim = next(r for r in wb["Phát hiện"].iter_rows(min_row=5) if r[5].value == "H09_claimed")
     link = claim[4].hyperlink
     assert claim[4].value == vf.coordinate_of(files["claim"], "H09_claimed")
     # relative to the report, so the inbox and the report can be moved together
     assert link.location == claim[4].value
     assert link.target == os.path.relpath(files["claim"], report.parent).replace(os.sep, "/")
-    overview = {r[0]: r for r in wb["Tổng hợp"].iter_rows(min_row=2, values_only=True) if r[0]}
+    overview = {r[0]: r for r in wb["Tổng hợp"].iter_rows(min_row=5, values_only=True) if r[0]}
     assert overview[str(files["clean"])][5] == 84.56
     assert "rỗng" in overview[str(files["empty"])][9]
 
@@ -163,6 +164,30 @@ def test_html_report_is_escaped(inbox, capsys, tmp_path):
     assert code == 0
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert '<html lang="vi">' in page and "H09_claimed" in page and "Không có lỗi" in page
+
+
+def test_html_links_are_relative_to_the_report_and_warning_only_files_are_counted(inbox, capsys, tmp_path):
+    _, files = inbox
+    report = tmp_path / "bao-cao" / "ket-qua.html"
+    report.parent.mkdir()
+    code, out, _ = run(capsys, files["clean"], files["claim"], "--report", report)
+    page = report.read_text(encoding="utf-8")
+    for f in (files["clean"], files["claim"]):
+        target = os.path.relpath(f, report.parent).replace(os.sep, "/")
+        assert f'href="{target}"' in page and (report.parent / target).resolve() == Path(f).resolve()
+    assert "0 chỉ có cảnh báo" in out
+
+
+def test_a_warning_only_file_is_counted_apart():
+    from dtscore.findings import Finding
+    from dtscore.validation import Validation
+    from dtscore.validation_report import run_summary
+
+    def v(*severities):
+        return Validation("x.xlsx", "", findings=[Finding("INPUT_MISSING", "H01", "…", severity=s) for s in severities])
+
+    text = run_summary([v(), v("warning"), v("warning", "error"), v("info")])
+    assert "4 đọc được (2 không có lỗi, 1 chỉ có cảnh báo, 1 có lỗi)" in text
 
 
 def test_a_report_never_overwrites_an_input(inbox, capsys):
@@ -262,5 +287,5 @@ def test_text_from_a_unit_never_becomes_a_formula_in_the_report(capsys, tmp_path
     report = tmp_path / "out" / "ket-qua.xlsx"
     report.parent.mkdir()
     assert run(capsys, path, "--report", report)[0] == 0
-    cell = load_workbook(report)["Tổng hợp"]["C2"]
+    cell = load_workbook(report)["Tổng hợp"]["C5"]
     assert cell.value == odd and cell.data_type == "s"
