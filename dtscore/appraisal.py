@@ -9,15 +9,15 @@ criterion, either
 with a reason and the reviewer's name. Consolidation keeps the self-score, the computed score and
 the appraised score side by side and records who changed what and why.
 
-`build_sheet` writes the workbook reviewers fill in (from a RESULT.xlsx); `read_appraisal` reads
+`appraisal_workbook.build_sheet` writes the workbook reviewers fill in (from a RESULT.xlsx); `read_appraisal` reads
 it back; `apply` appraises one unit.
 """
 
 import copy
-from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from .criteria import load_set
@@ -47,6 +47,7 @@ from .result_tables import (
 from .rules import CHOICE, DATE, RATIO
 from .scoring import PENDING, UNSCORED, parse_input, range_problems
 from .unitlist import code_key, resolve_level
+from .validation import TYPE_WORDS, validate_submission
 from .values import fmt_date_vn, is_blank, nfc, parse_number
 
 SHEET = "Thẩm định"
@@ -231,8 +232,6 @@ def verified_value(spec, raw, year):
     """(parsed value, refusal or None, warning or None) for a verified figure — the same parsing and
     range checks a unit's own cell goes through; text where a number or date belongs is refused
     (Excel could not compute with it in the unit's workbook either)."""
-    from .validation import TYPE_WORDS
-
     if spec.type != CHOICE and isinstance(raw, str):
         return None, f"“{spec.label}” là chữ “{raw}” chứ không phải {TYPE_WORDS[spec.type]}: gõ lại giá trị (không có " \
                      "dấu nháy ', ô không định dạng văn bản)", None
@@ -336,8 +335,6 @@ def apply(cs, level, validation, items: dict):
 
 def _rescored(cs, validation, accepted: dict):
     """The unit's result with the accepted verified figures re-scored and verified scores set."""
-    from .validation import validate_submission
-
     appraised = validation.result
     if any(a.inputs for a in accepted.values()):
         sub = copy.copy(validation.submission)
@@ -381,12 +378,9 @@ def _applied_message(a, crit, before, after) -> str:
 # -- the workbook reviewers fill in ------------------------------------------------------------
 
 
-def build_sheet(result_path, out_path) -> Path:
-    """Write the appraisal workbook for the units of a RESULT.xlsx; returns the path written."""
-
-    result_path, out_path = Path(result_path), Path(out_path)
-    if out_path.resolve() == result_path.resolve():
-        raise InputError(str(out_path), "tệp thẩm định phải khác tệp kết quả (không ghi đè tệp kết quả)")
+def sheet_rows(result_path) -> list:
+    """The rows of the appraisal workbook for the units of a RESULT.xlsx (earlier appraisals kept)."""
+    result_path = Path(result_path)
     src = _open_xlsx(result_path, "tệp kết quả")
     try:
         scores = _read_table(src, "Điểm", result_path)
@@ -394,10 +388,7 @@ def build_sheet(result_path, out_path) -> Path:
         earlier = _read_table(src, "Thẩm định", result_path, required=False)
     finally:
         src.close()
-    rows = _sheet_rows(scores, inputs, earlier)
-    from .appraisal_workbook import write_appraisal_workbook
-
-    return write_appraisal_workbook(rows, out_path, source=result_path.name)
+    return _sheet_rows(scores, inputs, earlier)
 
 
 def _read_table(wb, sheet, path, required=True) -> list:

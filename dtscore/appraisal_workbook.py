@@ -11,8 +11,9 @@ from openpyxl.styles import Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .appraisal import COLUMNS, GUIDE, HEADER_ROW, LISTS, SHEET
+from .appraisal import COLUMNS, GUIDE, HEADER_ROW, LISTS, SHEET, sheet_rows
 from .decimals import fmt_vn
+from .errors import InputError
 from .names import level_name
 from .result_tables import (
     APPRAISED,
@@ -69,6 +70,14 @@ GUIDE_LINES = [
     "Sau khi nhập, chạy: dtscore consolidate HỘP_THƯ/ -o KET_QUA.xlsx --appraisal TỆP_NÀY.xlsx",
     "Kết quả giữ cạnh nhau điểm tự chấm, điểm tính và điểm thẩm định, kèm lý do và người thẩm định.",
 ]
+
+
+def build_sheet(result_path, out_path) -> Path:
+    """Write the appraisal workbook for the units of a RESULT.xlsx; returns the path written."""
+    result_path, out_path = Path(result_path), Path(out_path)
+    if out_path.resolve() == result_path.resolve():
+        raise InputError(str(out_path), "tệp thẩm định phải khác tệp kết quả (không ghi đè tệp kết quả)")
+    return write_appraisal_workbook(sheet_rows(result_path), out_path, source=result_path.name)
 
 
 def write_appraisal_workbook(rows, out_path, source="") -> Path:

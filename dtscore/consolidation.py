@@ -36,6 +36,7 @@ from .ranking import competition_ranks, summary
 from .rescoring import with_scores
 from .scoring import NOT_APPLICABLE, PENDING, UNSCORED, UnitResult
 from .unitlist import code_key, level_matches, name_key, unit_identity
+from .validation import Validation, validate_file
 from .values import nfc
 
 PARALLEL_FROM = 40  # files: by default, smaller inboxes are read in this process
@@ -44,8 +45,6 @@ SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".ods"}
 
 # What happened to a file.
 USED, SUPERSEDED, UNREADABLE, SKIPPED = "used", "superseded", "unreadable", "skipped"
-STATUS_VN = {USED: "đã tổng hợp", SUPERSEDED: "bỏ qua (trùng đơn vị)", UNREADABLE: "không đọc được",
-             SKIPPED: "bỏ qua (không phải bảng tính)"}
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -62,8 +61,6 @@ class Read:
 
 def read_one(path) -> Read:
     """Validate one workbook; never raises, whatever the file holds (the reason is in .error)."""
-    from .validation import Validation, validate_file  # imported here: workers import lazily too
-
     path = str(path)
     try:
         mtime = os.stat(path).st_mtime

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
 from pathlib import Path
+from typing import Any
 
 from .errors import CriteriaError, DtscoreError
 from .rules import RULE_KINDS, InputSpec, RuleError, RuleKind

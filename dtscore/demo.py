@@ -15,14 +15,27 @@ Everything is written under the output folder; nothing else is touched.
 import csv
 import os
 import shutil
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+import openpyxl
+
+from dtscore.workbook.builder import make_workbook, save_atomic
+from dtscore.workbook.filling import clear, fill
+
+from .appraisal import SHEET
+from .appraisal_workbook import build_sheet
+from .consolidation import consolidate, inbox_files
 from .criteria import load_set
 from .errors import DtscoreError
+from .history import record, year_units
+from .result_workbook import write_csv, write_result
+from .run_summary import summary_text
 from .sampledata import cell_values, sample_unit
 from .unitlist import ListedUnit, read_unit_list
+from .xlsx_style import save_atomically
 
 SET_ID = "soctrang-2023"
 YEAR, PREVIOUS_YEAR = 2023, 2022
@@ -107,8 +120,6 @@ _BOOKS = {}  # (set id, level, year) → a template workbook, refilled for each 
 
 def _write_workbook(cs, unit, path, year, values=None, claimed=None, evidence=None):
     """The level's template, prefilled for `unit` and filled with its figures when given."""
-    from dtscore.workbook.builder import make_workbook, save_atomic
-    from dtscore.workbook.filling import clear, fill
 
     key = (cs.id, unit.level, year)
     if key not in _BOOKS:
@@ -161,8 +172,6 @@ def make_inbox(cs, units, folder: Path, year: int, with_mistakes: bool) -> dict:
                 values["H05"] = {"ratio": "khoảng 9 phần 10"}
                 story[unit.code] = "H05: gõ chữ vào ô tỉ lệ → chưa tính được, chưa xếp hạng cho đến khi thẩm định"
             elif unit is xa[1]:  # the name typed with decomposed accents (NFD), as some Macs do
-                import unicodedata
-
                 unit = ListedUnit(unit.code, unicodedata.normalize("NFD", unit.name), unit.level)
                 story[unit.code] = "tên đơn vị gõ dạng Unicode tổ hợp (NFD): vẫn khớp danh sách"
             elif unit is xa[2]:  # sent twice: the first file is older and incomplete
@@ -187,10 +196,7 @@ def make_inbox(cs, units, folder: Path, year: int, with_mistakes: bool) -> dict:
 
 def fill_appraisal(blank: Path, filled: Path, units, cs):
     """A reviewer's spot-check: tinh[0]'s T09 verified at 70%, huyen[2]'s H05 at 88%."""
-    import openpyxl
 
-    from .appraisal import SHEET
-    from .xlsx_style import save_atomically
 
     tinh = [u for u in units if u.level == "tinh"]
     huyen = [u for u in units if u.level == "huyen"]
@@ -212,11 +218,6 @@ def fill_appraisal(blank: Path, filled: Path, units, cs):
 
 
 def run_demo(root, workers=None, progress=True, echo=print) -> DemoPaths:
-    from .appraisal import build_sheet
-    from .commands.consolidate import summary_text
-    from .consolidation import consolidate, inbox_files
-    from .history import record, year_units
-    from .result_workbook import write_csv, write_result
 
     p = paths_in(root)
     prepare_folder(p.root)

@@ -4,6 +4,8 @@ reports and the console show these names; JSON, CSV and the history database kee
 LEVEL_NAMES = {"tinh": "Cấp tỉnh", "huyen": "Cấp huyện", "xa": "Cấp xã"}
 STATUS_NAMES = {"scored": "đã tính", "not_applicable": "không áp dụng", "pending": "chờ tổng hợp",
                 "unscored": "chưa tính được"}
+FILE_STATUS_NAMES = {"used": "đã tổng hợp", "superseded": "bỏ qua (trùng đơn vị)", "unreadable": "không đọc được",
+                     "skipped": "bỏ qua (không phải bảng tính)"}  # what consolidation did with a file
 MODE_NAMES = {"udf": "hàm DT_* (add-in xlwings)", "native": "công thức Excel thường"}
 
 

@@ -10,10 +10,11 @@ from pathlib import Path
 from .decimals import fmt_vn
 from .findings import CODES as FINDING_CODES
 from .findings import SEVERITY_VN
+from .names import FILE_STATUS_NAMES, LEVEL_NAMES, STATUS_NAMES, level_name
 from .notes import CODES as NOTE_CODES
-from .names import LEVEL_NAMES, STATUS_NAMES, level_name
 from .rules import CHOICE, RATIO
 from .scoring import NOT_APPLICABLE
+from .unitlist import code_key
 
 NOT_APPLICABLE_SHORT = "KAD"  # không áp dụng: explained in the sheet's subtitle
 
@@ -162,7 +163,6 @@ def missing_table(cons) -> Table:
 
 
 def files_table(cons) -> Table:
-    from .consolidation import STATUS_VN as FILE_STATUS_VN
 
     columns = [Column("STT", 5, "0"), Column(FILE, 30, wrap=True), Column("Tình trạng", 16, wrap=True),
                Column("Cấp", 8), Column(CODE, 11), Column(NAME, 28, wrap=True), Column("Năm", 6, "0"),
@@ -172,7 +172,7 @@ def files_table(cons) -> Table:
     for i, e in enumerate(cons.entries, start=1):
         reason = "; ".join(n.message for n in e.notes if n.code in
                            ("FILE_UNREADABLE", "NOT_SCORED", "SUPERSEDED", "DUPLICATE_UNIT", "FILE_SKIPPED"))
-        rows.append([i, str(e.file), FILE_STATUS_VN[e.status], level_cell(e.level), e.code, e.name, e.year, e.errors,
+        rows.append([i, str(e.file), FILE_STATUS_NAMES[e.status], level_cell(e.level), e.code, e.name, e.year, e.errors,
                      e.warnings, reason, e.sha256])
     return Table("tep", "CÁC TỆP TRONG HỘP THƯ", columns, rows)
 
@@ -313,7 +313,6 @@ def comparison_table(cons) -> Table | None:
                Column(f"Hạng năm {year - 1}", 8, "0"), Column(f"Điểm năm {year}", 10, "0.00"),
                Column(f"Hạng năm {year}", 8, "0"), Column("Tăng/giảm điểm", 10, "+0.00;-0.00;0"),
                Column("Tăng/giảm bậc", 9, "+0;-0;0"), Column("Ghi chú", 36, wrap=True)]
-    from .unitlist import code_key
 
     rows, seen = [], set()
     for g in cons.groups:

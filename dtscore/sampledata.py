@@ -4,7 +4,7 @@ a self-score equal to the engine's score, and evidence text. Deterministic for a
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from .criteria import CriteriaSet
@@ -88,8 +88,6 @@ def unit_dict(unit: SampleUnit) -> dict:
 def cell_values(cs: CriteriaSet, level_code: str, inputs: dict) -> dict:
     """Inputs as an official types them into the template: ratios as fractions (the cell shows
     %), dates as dates, options as their Vietnamese labels; anything else as given."""
-    from datetime import datetime
-
     specs = {(c.key, s.name): s for c in cs.level(level_code).leaves() for s in c.inputs}
     out = {}
     for key, values in inputs.items():

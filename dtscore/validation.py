@@ -20,6 +20,9 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
+from dtscore.workbook.expected import expected_formulas
+from dtscore.workbook.reader import read_workbook
+
 from . import rules
 from .criteria import CriteriaSet, available_sets, load_set
 from .decimals import fmt_vn, to_decimal
@@ -101,7 +104,6 @@ class Validation:
 def validate_file(path, today: date | None = None, criteria_sets=()) -> Validation:
     """Read and validate one workbook. Never raises for a bad file: the reason is in `.error`.
     criteria_sets: sets beyond the built-in ones (CriteriaSet objects or YAML paths), matched by id."""
-    from dtscore.workbook.reader import read_workbook  # the reader depends on this package, not the reverse
 
     path = str(path)
     try:
@@ -433,10 +435,6 @@ def _formulas_by_name(cs, level_code, own_mode) -> dict:
 
 
 def _expected_formulas(cs, level_code, mode):
-    try:
-        from dtscore.workbook.expected import expected_formulas
-    except ImportError:  # the engine installed without the workbook package
-        return None
     return expected_formulas(cs, level_code, mode) if cs.fingerprint else None
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .atomic import write_atomic
+from .criteria import load_set
 from .decimals import fmt_vn
 from .errors import DtscoreError
 from .findings import CODES, ERROR, SEVERITY_VN, WARNING, count_by_severity
@@ -19,8 +20,6 @@ MODE_VN = MODE_NAMES
 
 
 def _decimals(validation) -> int:
-    from .criteria import load_set
-
     try:
         return load_set(validation.result.criteria_set).decimals
     except DtscoreError:
@@ -28,8 +27,6 @@ def _decimals(validation) -> int:
 
 
 def _level_title(sub) -> str:
-    from .criteria import load_set
-
     try:
         return level_name(sub.level, load_set(sub.criteria_set).level(sub.level).title).lower()
     except DtscoreError:

@@ -169,6 +169,20 @@ def test_a_typed_number_over_the_score_formula_is_tampering(files, mode):
     assert v.result.criterion("H09").score == Decimal("4.8")  # the engine still computes from the inputs
 
 
+def test_the_tampering_check_cannot_switch_itself_off(files, monkeypatch):
+    """The template formulas come from the builder; if they cannot be had, validation fails loudly
+    instead of silently skipping FORMULA_TAMPERED (it once swallowed ImportError/AttributeError)."""
+    from dtscore import validation
+
+    def broken(*args):
+        raise AttributeError("the builder changed")
+
+    monkeypatch.setattr(validation, "expected_formulas", broken)
+    path = _edit(files, "typed-unchecked", lambda wb: _set(wb, "H09_score", 6))
+    with pytest.raises(AttributeError):
+        validate_file(path, today=vf.TODAY)
+
+
 def test_an_edited_formula_is_tampering(files):
     path = _edit(files, "edited", lambda wb: _set(wb, "H09_score", "=6*0.757"))
     (f,) = only(validate_file(path, today=vf.TODAY), "FORMULA_TAMPERED")

@@ -23,6 +23,8 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 import xlwings as xw
+from dtscore.workbook import styles
+from dtscore.workbook.reader import submission_from_cells
 
 from dtscore.criteria import load_set
 from dtscore.decimals import fmt_vn
@@ -30,8 +32,6 @@ from dtscore.errors import DtscoreError
 from dtscore.findings import CODES, ERROR, SEVERITY_VN, WARNING, summary_vn
 from dtscore.submission import CLAIMED, SCORE, TOTAL_CLAIMED, TOTAL_SCORE, CellInfo, split_row_name
 from dtscore.validation import template_formulas, validate_submission
-from dtscore.workbook import styles
-from dtscore.workbook.reader import submission_from_cells
 
 CHECK_SHEET = "Kiểm tra"
 TITLE = "KẾT QUẢ TÍNH LẠI VÀ KIỂM TRA"

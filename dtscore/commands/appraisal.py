@@ -1,7 +1,7 @@
 """`dtscore appraisal-sheet RESULT.xlsx -o appraisal.xlsx`: the workbook Sở TTTT's reviewers fill in
 with verified figures or scores (thẩm định), applied by `dtscore consolidate --appraisal`."""
 
-from ..appraisal import build_sheet
+from ..appraisal_workbook import build_sheet
 
 
 def register(sub):

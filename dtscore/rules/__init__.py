@@ -40,7 +40,6 @@ from .base import (
     RuleKind,
 )
 
-
 RULE_KINDS: dict[str, RuleKind] = {
     kind.name: kind
     for kind in (

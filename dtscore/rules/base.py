@@ -1,16 +1,17 @@
 """What every rule kind is made of: the input description (`InputSpec`), the typed-parameter
-reading (`RawRule`, `RuleError`), the cells a formula refers to (`FormulaCells`) and the `RuleKind`
-base class whose methods a kind module overrides."""
+reading (`RawRule`, `RuleError`) and the `RuleKind` base class whose methods a kind module
+overrides."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, Protocol
 
 from ..errors import DtscoreError
 from . import excel
+from .excel import FormulaCells
 
 DATE, RATIO, COUNT, NUMBER, CHOICE = "date", "ratio", "count", "number", "choice"
 INPUT_TYPES = (DATE, RATIO, COUNT, NUMBER, CHOICE)
@@ -117,26 +118,6 @@ class RawRule:
         if points < 0 or (self.max_points is not None and points > self.max_points):
             raise RuleError("", f"điểm {value} nằm ngoài [0; {self.max_points}]")
         return points
-
-
-@dataclass(frozen=True)
-class FormulaCells:
-    """What a template's "Điểm tính" formula of one criterion refers to, as absolute A1 text.
-
-    inputs: input name → cell; dues: date input name → the cell holding its due date;
-    due_range/done_range: those cells as contiguous ranges (late_months, UDF mode); options:
-    (labels, points, codes) ranges of a choice list; set_id/key: for DT_SCORE."""
-
-    max_points: Decimal
-    decimals: int
-    allow_not_applicable: bool
-    inputs: dict
-    set_id: str = ""
-    key: str = ""
-    dues: dict = field(default_factory=dict)
-    due_range: str = ""
-    done_range: str = ""
-    options: tuple | None = None
 
 
 class Sampler(Protocol):

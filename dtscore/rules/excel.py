@@ -1,5 +1,5 @@
-"""Building blocks of the Excel formula text the rule kinds write: literals, validity tests and the
-shared ratio/counts shape. Only functions Excel 2010 and LibreOffice both know: no LET, no DATEDIF.
+"""Building blocks of the Excel formula text the rule kinds write: the cells a formula refers to
+(`FormulaCells`), literals, validity tests and the shared ratio/counts shape. Only functions Excel 2010 and LibreOffice both know: no LET, no DATEDIF.
 
 Every function returns formula text without the leading "="; cells are passed in as absolute A1
 text ("$F$12", "'Tham số'!$C$4"), so nothing here knows the layout.
@@ -12,16 +12,33 @@ half-up as dtscore.decimals.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # typing only: base imports this module
-    from .base import FormulaCells
 
 NA_TEXT = "KAD"  # "không áp dụng": the criterion is out of the totals and its maximum is lowered
 PENDING_TEXT = "Chờ tổng hợp"  # min-max criteria are scored across units at consolidation
 NA_CHOICE = "Không áp dụng"  # the dropdown value of a KEY_not_applicable cell
 UDF_DIGITS = 2  # the rule-specific DT_* functions round to 2 decimals; other sets use DT_SCORE
+
+
+@dataclass(frozen=True)
+class FormulaCells:
+    """What a template's "Điểm tính" formula of one criterion refers to, as absolute A1 text.
+
+    inputs: input name → cell; dues: date input name → the cell holding its due date;
+    due_range/done_range: those cells as contiguous ranges (late_months, UDF mode); options:
+    (labels, points, codes) ranges of a choice list; set_id/key: for DT_SCORE."""
+
+    max_points: Decimal
+    decimals: int
+    allow_not_applicable: bool
+    inputs: dict
+    set_id: str = ""
+    key: str = ""
+    dues: dict = field(default_factory=dict)
+    due_range: str = ""
+    done_range: str = ""
+    options: tuple | None = None
 
 
 def num(x) -> str:
