@@ -124,7 +124,7 @@ def _open_xlsx(path, what):
         return openpyxl.load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise InputError(str(path), f"không tìm thấy {what}") from None
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 — whatever breaks the file, the user gets its name and the reason
         raise InputError(str(path), f"không đọc được {what} ({type(exc).__name__})") from None
 
 
@@ -436,7 +436,7 @@ class SheetRow:
 
 def _sheet_rows(scores, inputs, earlier) -> list:
     by_criterion = {(r[SET], _level_code(r[SET], r[LEVEL]), code_key(r[CODE]), r[KEY]): r for r in scores}
-    before = {}
+    before: dict = {}
     for r in earlier:
         k = (r[SET], _level_code(r[SET], r[LEVEL]), code_key(r[CODE]), r[KEY])
         before.setdefault(k, []).append(r)

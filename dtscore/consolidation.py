@@ -18,6 +18,7 @@ import gc
 import os
 import sys
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -56,7 +57,7 @@ class Read:
 
     file: str
     mtime: float
-    validation: object  # dtscore.validation.Validation
+    validation: Validation
 
 
 def read_one(path) -> Read:
@@ -89,6 +90,7 @@ def read_all(paths, workers=None, progress=True) -> list:
     # walking — and so copying — the parent's whole heap.
     gc.freeze()
     try:
+        results: Iterator[Read]
         if workers == 1 or len(paths) < 2:
             results = map(read_one, paths)
             pool = None
@@ -116,7 +118,8 @@ def inbox_files(inbox, exclude=()) -> tuple:
     hidden files are ignored, and so are the outputs of this run (`exclude`)."""
     inbox = Path(inbox)
     excluded = {Path(p).resolve() for p in exclude if p}
-    sheets, others = [], []
+    sheets: list = []
+    others: list = []
     for path in sorted(inbox.rglob("*")):
         if not path.is_file() or path.name.startswith(("~$", ".")) or path.resolve() in excluded:
             continue
@@ -428,7 +431,7 @@ def _fill_minmax(group: LevelGroup):
     entries = _competing(group)
     for attr in ("computed", "appraised"):
         present = [e for e in entries if getattr(e, attr) is not None]
-        filled = {id(e): {} for e in present}
+        filled: dict = {id(e): {} for e in present}
         for crit in keys:
             values = [(e, getattr(e, attr).criterion(crit.key)) for e in present]
             values = [(e, row.inputs.get("value")) for e, row in values if row.status == PENDING]
@@ -465,6 +468,8 @@ def blocking_reasons(entry: Entry) -> list:
     """Why a unit's total cannot be relied on for the ranking (besides year/level exclusions)."""
     reasons = []
     result = entry.final
+    if result is None:
+        return ["chưa có kết quả chấm điểm"]
     unscored = [r.key for r in result.criteria if not r.is_group and r.status in (UNSCORED, PENDING)]
     if unscored:
         reasons.append(f"chưa tính được điểm tiêu chí {', '.join(unscored)}")

@@ -9,7 +9,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -56,6 +56,8 @@ class Criterion:
 
     @property
     def rule_kind(self) -> RuleKind:
+        if self.rule is None:
+            raise DtscoreError(f"{self.key} là một nhóm: không có quy tắc tính điểm")
         return RULE_KINDS[self.rule["kind"]]
 
     @property
@@ -206,7 +208,7 @@ def _num(path, key, value, what) -> Decimal:
         raise CriteriaError(path, key, f"{what} phải là số, không phải {value!r}")
     try:
         return Decimal(str(value))
-    except Exception:
+    except InvalidOperation:
         raise CriteriaError(path, key, f"{what} phải là số, không phải {value!r}") from None
 
 

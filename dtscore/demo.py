@@ -115,7 +115,7 @@ def write_units_csv(units, path: Path):
         writer.writerows([u.code, u.name, u.level] for u in units)
 
 
-_BOOKS = {}  # (set id, level, year) → a template workbook, refilled for each unit (building is slow)
+_BOOKS: dict = {}  # (set id, level, year) → a template workbook, refilled for each unit (building is slow)
 
 
 def _write_workbook(cs, unit, path, year, values=None, claimed=None, evidence=None):
@@ -146,7 +146,7 @@ def make_inbox(cs, units, folder: Path, year: int, with_mistakes: bool) -> dict:
     by_level = {lv: [u for u in units if u.level == lv] for lv in PER_LEVEL}
     absent = by_level["xa"][-1] if with_mistakes else None
     for unit in units:
-        if unit is absent:
+        if absent is not None and unit is absent:
             story[unit.code] = "không nộp hồ sơ"
             continue
         values, claimed, evidence = _sample(cs, unit, seed=year)

@@ -14,7 +14,7 @@ re-run does not erase the others).
 import json
 import sqlite3
 from contextlib import closing
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -89,7 +89,7 @@ SCORE_FIELDS = ("inputs_json", "computed", "claimed", "appraised", "status", "ap
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _text(x):
@@ -238,7 +238,7 @@ def unit_history(db_path, code) -> tuple:
     key = code_key(code)
     with closing(connect(db_path, create=False)) as conn:
         units = [_decoded(r) for r in conn.execute("SELECT * FROM units WHERE unit_key = ? ORDER BY year", (key,))]
-        scores = {}
+        scores: dict = {}
         for r in conn.execute("SELECT * FROM scores WHERE unit_key = ? ORDER BY year", (key,)):
             scores.setdefault(r["year"], {})[r["criterion"]] = dict(r)
         replaced = [dict(r) for r in conn.execute("SELECT * FROM replacements WHERE unit_key = ? ORDER BY id", (key,))]

@@ -12,7 +12,7 @@ from statistics import median
 def competition_ranks(values) -> list:
     """The rank of each value, highest first; None values get no rank (None)."""
     present = sorted((v for v in values if v is not None), reverse=True)
-    first_position = {}
+    first_position: dict = {}
     for position, value in enumerate(present, start=1):
         first_position.setdefault(value, position)
     return [None if v is None else first_position[v] for v in values]

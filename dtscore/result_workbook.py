@@ -66,7 +66,7 @@ def write_result(cons, out_path, *, inbox=None, db_path=None, today=None) -> Pat
     overview = wb.active
     overview.title = OVERVIEW
     charts_ws = wb.create_sheet(CHARTS)
-    taken = set()
+    taken: set = set()
     ranking_refs = []
     for group in cons.groups:
         ws = wb.create_sheet(ranking_sheet_name(group, taken))

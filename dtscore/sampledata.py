@@ -89,7 +89,7 @@ def cell_values(cs: CriteriaSet, level_code: str, inputs: dict) -> dict:
     """Inputs as an official types them into the template: ratios as fractions (the cell shows
     %), dates as dates, options as their Vietnamese labels; anything else as given."""
     specs = {(c.key, s.name): s for c in cs.level(level_code).leaves() for s in c.inputs}
-    out = {}
+    out: dict = {}
     for key, values in inputs.items():
         out[key] = {}
         for name, value in values.items():

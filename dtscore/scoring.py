@@ -53,7 +53,8 @@ _YEAR_GRACE = timedelta(days=92)
 def _score_leaf(cs, crit: Criterion, raw_inputs: dict, params: dict, year, today, findings):
     kind = crit.rule_kind
     label = f"{crit.key}"
-    values, blocked, missing = {}, False, []
+    values: dict = {}
+    blocked, missing = False, []
     raw_inputs = dict(raw_inputs or {})
     if _truthy(raw_inputs.pop("not_applicable", None)):
         if crit.allow_not_applicable:
@@ -223,7 +224,7 @@ def _check_claim(row: CriterionResult, decimals, findings):
     if row.claimed > row.max_points:
         findings.append(Finding("CLAIM_ABOVE_MAX", row.key,
                                 f"{row.key}: điểm tự chấm {fmt_vn(row.claimed)} vượt điểm chuẩn {fmt_vn(row.max_points)}", name=name))
-    if row.status in (SCORED, UNSCORED) and round_half_up(row.claimed, decimals) != row.score:
+    if row.status in (SCORED, UNSCORED) and row.score is not None and round_half_up(row.claimed, decimals) != row.score:
         findings.append(Finding("CLAIM_MISMATCH", row.key,
                                 f"{row.key}: điểm tự chấm {fmt_vn(row.claimed, decimals)} khác điểm tính "
                                 f"{fmt_vn(row.score, decimals)} (chênh {fmt_vn(row.claimed - row.score, decimals)})", name=name))

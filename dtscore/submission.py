@@ -80,7 +80,7 @@ class Submission:
     @property
     def keys(self) -> list:
         """Criterion keys present in the workbook, in the order of their rows."""
-        rows = {}
+        rows: dict = {}
         for name, info in self.cells.items():
             key, suffix = split_row_name(name)
             if key and suffix in (SCORE, CLAIMED):

@@ -81,7 +81,8 @@ def read_unit_list(path) -> list:
             raise InputError(f"{path}: dòng {header_index + 1}",
                              f"thiếu cột “{field}” ở dòng tiêu đề (cần các cột: code, name, level)")
         columns[field] = found[0]
-    units, seen = [], {}
+    units: list = []
+    seen: dict = {}
     for number, row in enumerate(rows[header_index + 1:], start=header_index + 2):
         cells = {f: nfc(row[i]) if i < len(row) else "" for f, i in columns.items()}
         if not any(cells.values()):

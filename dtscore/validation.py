@@ -229,9 +229,11 @@ def _check_structure(sub: Submission, cs: CriteriaSet, level) -> list:
             findings.append(Finding("TEMPLATE_MISMATCH", key,
                                     f"{key}: tiêu chí này không có trong cấp {level.code} của bộ {cs.id}",
                                     cell=sub.ref(name), name=name))
-    rows = {}
+    rows: dict = {}
     for key in present:
         info = sub.cells.get(f"{key}_{SCORE}") or sub.cells.get(f"{key}_{CLAIMED}")
+        if info is None:
+            continue
         rows.setdefault((info.sheet, info.coord.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")), []).append(key)
     for keys in rows.values():
         if len(keys) > 1:
@@ -425,11 +427,11 @@ def _formulas_by_name(cs, level_code, own_mode) -> dict:
     if any(f is None for f in by_mode.values()):
         return {}
     own = own_mode if own_mode in MODES else "native"
-    out = {}
+    out: dict = {}
     for mode, formulas in by_mode.items():
         for name, formula in formulas.items():
             out.setdefault(name, {})[mode] = formula
-    for name, choices in out.items():
+    for choices in out.values():
         choices["own"] = choices.get(own) or next(iter(choices.values()))
     return out
 
@@ -453,13 +455,13 @@ def _check_values(sub: Submission, result: UnitResult, decimals: int, tampered: 
         below = {c.key for c in crit.walk()} if crit.children else set()
         causes[crit.key] = [f.cell or f.name for f in tampered if f.key in below and f.key != crit.key]
     causes[None] = [f.cell or f.name for f in tampered if f.key in broken]
-    tampered = {f.name for f in tampered}
+    tampered_names = {f.name for f in tampered}
     checks = [(f"{row.key}_{SCORE}", row.key, f"{row.key} – Điểm tính", row.score, row.status) for row in result.criteria]
     checks.append((TOTAL_SCORE, None, "Tổng điểm tính", result.total, None))
     checks.append((TOTAL_CLAIMED, None, "Tổng điểm tự chấm", result.claimed_total, None))
     for name, key, what, expected, status in checks:
         info = sub.cells.get(name)
-        if info is None or name in tampered or info.value is None:
+        if info is None or name in tampered_names or info.value is None:
             continue
         problem = _stale(info, expected, status, decimals)
         if problem and causes.get(key):

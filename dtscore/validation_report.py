@@ -13,7 +13,6 @@ from .decimals import fmt_vn
 from .errors import DtscoreError
 from .findings import CODES, ERROR, SEVERITY_VN, WARNING, count_by_severity
 from .names import MODE_NAMES, level_name
-from .safecells import set_cell
 
 REPORT_SUFFIXES = (".xlsx", ".html", ".htm")
 MODE_VN = MODE_NAMES

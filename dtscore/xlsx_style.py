@@ -88,7 +88,8 @@ def write_table(ws, table, header_row: int, styled=True) -> tuple:
         for col, value in enumerate(row, start=1):
             fmt = formats[col - 1]
             if isinstance(value, Val):
-                value, fmt = value.value, value.number_format
+                fmt = value.number_format
+                value = value.value
             if value is None or isinstance(value, str):
                 fmt = "General"
             cell = ws.cell(row_number, col)

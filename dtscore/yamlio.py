@@ -2,15 +2,21 @@
 refused, and a read or syntax error becomes one Vietnamese line naming the line and column."""
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
+
+if TYPE_CHECKING:
+    _LibYamlLoader = yaml.SafeLoader
+else:
+    _LibYamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
 
 
 class StrictLoader(yaml.SafeLoader):
     """A safe YAML loader that refuses duplicate mapping keys (a silent overwrite hides a typo)."""
 
 
-class FastStrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+class FastStrictLoader(_LibYamlLoader):
     """StrictLoader on libyaml's parser when PyYAML has it (about 10× faster). Its syntax errors
     are worded differently, so a file it refuses is read again by StrictLoader for the message."""
 

@@ -8,14 +8,14 @@ import asyncio
 import copy
 
 import pytest
-from tests import validate_fixtures as vf
 import xlwings as xw
-from tests.button_payload import book_payload
 from openpyxl import load_workbook
 from openpyxl.utils.cell import get_column_letter
 from xlwings.server import custom_scripts_call, custom_scripts_meta
 
 import dtscore.udfs.button as button
+from tests import validate_fixtures as vf
+from tests.button_payload import book_payload
 
 pytestmark = pytest.mark.skipif(vf.soffice() is None, reason="LibreOffice computes what Excel would show")
 

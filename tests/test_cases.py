@@ -6,11 +6,11 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from tests.case_files import load_cases
 
 from dtscore.criteria import load_set
 from dtscore.findings import ERROR
 from dtscore.scoring import NOT_APPLICABLE, score_unit
+from tests.case_files import load_cases
 
 TESTS = Path(__file__).parent
 CASES_DIR = TESTS / "cases"

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from openpyxl.utils import get_column_letter
-from tests.template_inputs import parameters, unit_inputs
 
 from dtscore.criteria import load_set
 from dtscore.decimals import round_half_up, to_decimal
@@ -22,6 +21,7 @@ from dtscore.workbook import libreoffice
 from dtscore.workbook.builder import make_workbook, save_atomic
 from dtscore.workbook.filling import clear, fill, named_cell
 from dtscore.workbook.native_formulas import NA_TEXT, PENDING_TEXT
+from tests.template_inputs import parameters, unit_inputs
 
 pytestmark = pytest.mark.skipif(not libreoffice.available(), reason="LibreOffice (soffice) is not installed")
 
@@ -132,7 +132,7 @@ def test_every_computed_cell_equals_the_engine(recalculated):
         values = _values(path)
         result = _expected(cs, level, inputs, claimed, params)
 
-        def shown(name):
+        def shown(name, values=values, template=template):
             return values.get(named_cell(template, name).coordinate)
 
         for row in result.criteria:

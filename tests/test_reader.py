@@ -7,12 +7,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from tests import validate_fixtures as vf
 from openpyxl import Workbook, load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from dtscore.errors import WorkbookError
 from dtscore.workbook.reader import read_workbook
+from tests import validate_fixtures as vf
 
 DATA = Path(__file__).parent / "data" / "validate"
 

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
-from tests.xlwings_calls import Caller, Repeating
 
 from dtscore import criteria, rules
 from dtscore.errors import CriteriaError
@@ -21,6 +20,7 @@ from dtscore.workbook import libreoffice
 from dtscore.workbook.builder import make_workbook, save_atomic
 from dtscore.workbook.filling import fill, named_cell
 from dtscore.workbook.layout import SHEET_SCORE
+from tests.xlwings_calls import Caller, Repeating
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ text (002_…: "Tỉ lệ đạt/95*điểm chuẩn … 90/95*4", "trừ 01 đi�
 from datetime import date, datetime
 
 import pytest
-from tests.xlwings_calls import OMITTED, Caller, ExcelError, Repeating, payload, serial
 
 from dtscore.udfs import functions
+from tests.xlwings_calls import OMITTED, Caller, ExcelError, Repeating, payload, serial
 
 SET = "soctrang-2023"
 

@@ -8,13 +8,13 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from tests.xlwings_calls import Caller, Repeating
 
 from dtscore.criteria import load_set
 from dtscore.decimals import round_half_up
 from dtscore.rules import choices, counts, lateness, ratios
 from dtscore.scoring import score_unit
 from dtscore.udfs import functions
+from tests.xlwings_calls import Caller, Repeating
 
 SEED = 20231010  # Ngày Chuyển đổi số tỉnh Sóc Trăng
 TARGETS = [0.25, 0.3, 0.5, 0.6, 0.8, 0.9, 0.95, 1]

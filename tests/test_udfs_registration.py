@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.xlwings_calls import meta
 
 from dtscore.udfs import functions
+from tests.xlwings_calls import meta
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -5,11 +5,11 @@ and defined name. Expected scores are the hand calculations of validate_fixtures
 from decimal import Decimal
 
 import pytest
-from tests import validate_fixtures as vf
 from openpyxl import load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from dtscore.validation import normalize_formula, validate_file
+from tests import validate_fixtures as vf
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests import validate_fixtures as vf
 from openpyxl import load_workbook
 
 from dtscore.cli import main
+from tests import validate_fixtures as vf
 
 DATA = Path(__file__).parent / "data" / "validate"
 needs_libreoffice = pytest.mark.skipif(vf.soffice() is None, reason="LibreOffice (soffice) is not installed")

@@ -8,14 +8,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests import template_inputs as ti
-from tests import validate_fixtures as vf
 from openpyxl import load_workbook
 
 from dtscore.criteria import load_set
 from dtscore.validation import validate_file
 from dtscore.workbook.builder import build_template
 from dtscore.workbook.filling import fill
+from tests import template_inputs as ti
+from tests import validate_fixtures as vf
 
 pytestmark = pytest.mark.skipif(vf.soffice() is None, reason="LibreOffice (soffice) is not installed")
 

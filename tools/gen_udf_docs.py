@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from xlwings import server  # noqa: E402
 
-from dtscore.atomic import write_text_atomic
+from dtscore.atomic import write_text_atomic  # noqa: E402
 from dtscore.decimals import fmt_vn  # noqa: E402
 from dtscore.udfs import functions  # noqa: E402
 

@@ -48,7 +48,7 @@ def skip_pyodide_probe() -> bool:
         return False
     if importlib.util.find_spec("pyodide") is not None:
         return False
-    sys.modules["pyodide"] = None
+    sys.modules["pyodide"] = None  # type: ignore[assignment]  # None in sys.modules: "not importable"
     return True
 
 
@@ -70,7 +70,7 @@ def fmt(x) -> str:
 def cells(value) -> list:
     """The cells of a single cell or a range, row by row (a range's shape does not matter)."""
     if isinstance(value, (list, tuple)):
-        out = []
+        out: list = []
         for item in value:
             out.extend(item if isinstance(item, (list, tuple)) else [item])
         return out

@@ -23,8 +23,6 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 import xlwings as xw
-from dtscore.workbook import styles
-from dtscore.workbook.reader import submission_from_cells
 
 from dtscore.criteria import load_set
 from dtscore.decimals import fmt_vn
@@ -32,6 +30,8 @@ from dtscore.errors import DtscoreError
 from dtscore.findings import CODES, ERROR, SEVERITY_VN, WARNING, summary_vn
 from dtscore.submission import CLAIMED, SCORE, TOTAL_CLAIMED, TOTAL_SCORE, CellInfo, split_row_name
 from dtscore.validation import template_formulas, validate_submission
+from dtscore.workbook import styles
+from dtscore.workbook.reader import submission_from_cells
 
 CHECK_SHEET = "Kiểm tra"
 TITLE = "KẾT QUẢ TÍNH LẠI VÀ KIỂM TRA"
@@ -76,7 +76,7 @@ def read_book(book: xw.Book):
             continue  # sheet-scoped names and Excel's internal ones are not part of the contract
         try:
             rng = name.refers_to_range
-        except Exception:  # #REF! or a constant: the row it belonged to is reported as missing
+        except Exception:  # noqa: BLE001 — #REF! or a constant: the row it belonged to is reported as missing
             unresolved.append(label)
             continue
         value = rng.options(err_to_str=True).value
@@ -227,7 +227,7 @@ def _restore_colours(book, submission, names):
 
 def _colour_findings(book, submission, findings) -> list:
     """Fill each offending cell; an error wins over a warning on the same cell."""
-    worst = {}
+    worst: dict = {}
     for f in findings:
         if f.name in submission.cells and f.severity in SEVERITY_FILL:
             if worst.get(f.name) != ERROR:
@@ -279,7 +279,7 @@ def _repair_scores(book, submission, validation) -> dict:
     expected[TOTAL_SCORE] = result.total
     tampered = {f.name for f in validation.findings if f.code == "FORMULA_TAMPERED"}
     formulas = template_formulas(submission)
-    written = {}
+    written: dict = {}
     for name, score in expected.items():
         info = submission.cells.get(name)
         if info is None:

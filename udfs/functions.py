@@ -383,7 +383,7 @@ def _cell(result, criterion, values, problem, findings_by_key):
 
 
 def _by_key(findings) -> dict:
-    out = {}
+    out: dict = {}
     for finding in findings:
         out.setdefault(finding.key, []).append(finding)
     return out

@@ -37,7 +37,7 @@ def fill(wb: Workbook, inputs=None, claimed=None, evidence=None, notes=None, par
 
 def input_names(level) -> list:
     """(key, input name) of every input cell of a level, the not-applicable switches included."""
-    out = []
+    out: list = []
     for crit in level.walk():
         out.extend((crit.key, spec.name) for spec in crit.inputs)
         if crit.allow_not_applicable:

@@ -133,8 +133,8 @@ class _Package:
             self.defined[name] = (dn.text or "").strip()
         self.shared_part = next((t for t in rels.values() if t and t.endswith("sharedStrings.xml")), None)
         self.styles_part = next((t for t in rels.values() if t and t.endswith("styles.xml")), None)
-        self._strings = None
-        self._formats = None
+        self._strings: list | None = None
+        self._formats: list | None = None
 
     def _main_part(self, names) -> str:
         if "[Content_Types].xml" not in names and "xl/workbook.xml" not in names:
@@ -192,7 +192,8 @@ class _Package:
 
     def read_cells(self, part, wanted: set) -> dict:
         """{coord: CellInfo fields} for the wanted coordinates of one sheet part, streaming."""
-        found, masters = {}, {}
+        found: dict = {}
+        masters: dict = {}
         remaining = set(wanted)
         with self.archive.open(part) as fh:
             for _, elem in ET.iterparse(fh, events=("end",)):
@@ -225,7 +226,7 @@ class _Package:
 
                 try:
                     return Translator(master, origin=origin).translate_formula(coord)
-                except Exception:  # an unusual formula the translator cannot shift: show the master's
+                except Exception:  # noqa: BLE001 — an unusual formula the translator cannot shift: show the master's
                     return master
         return "=" + text if text else None
 
@@ -305,7 +306,7 @@ def _submission(book: _Package, path: Path, sha256: str) -> Submission:
         )
     sheet_parts = dict(book.sheets)
     located, broken = {}, []
-    missing_sheets = {}
+    missing_sheets: dict = {}
     for name, reference in book.defined.items():
         where = _resolve(reference)
         if where is None:
@@ -326,8 +327,8 @@ def _submission(book: _Package, path: Path, sha256: str) -> Submission:
     if CRITERIA_SET in broken:
         raise WorkbookError("tên vùng criteria_set không còn trỏ tới ô nào (#REF!) — trang “Thông tin” đã bị sửa; hãy dùng biểu mẫu gốc")
 
-    by_sheet = {}
-    for name, (sheet, coord) in located.items():
+    by_sheet: dict = {}
+    for sheet, coord in located.values():
         by_sheet.setdefault(sheet, set()).add(coord)
     cells_at = {}
     for sheet, coords in by_sheet.items():
@@ -365,7 +366,8 @@ def submission_from_cells(cells: dict, *, file="", sha256="", sheets=(), unresol
     # Criterion keys: every row carries KEY_score and KEY_claimed; inputs are KEY_<input>.
     keys = {split_row_name(n)[0] for n in cells if split_row_name(n)[1] in (SCORE, CLAIMED)}
     by_length = sorted(keys, key=len, reverse=True)
-    inputs, claimed, evidence, notes, parameters, stray = {}, {}, {}, {}, {}, []
+    inputs: dict = {}
+    claimed, evidence, notes, parameters, stray = {}, {}, {}, {}, []
     for name in sorted(cells, key=lambda n: (_row(cells[n].coord), cells[n].coord)):
         value = cells[name].value
         if name in HEADER_NAMES or name in (TOTAL_CLAIMED, TOTAL_SCORE, FORMULA_MODE_NAME):

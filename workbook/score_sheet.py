@@ -10,6 +10,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from dtscore import rules
+from dtscore.criteria import CriteriaSet, Level
 from dtscore.decimals import fmt_vn
 
 from . import layout as L
@@ -22,8 +23,8 @@ from .validations import Validations
 class Context:
     """What the score sheet needs from the rest of the workbook."""
 
-    cs: object
-    level: object
+    cs: CriteriaSet
+    level: Level
     year: int
     formulas: str  # "native" | "udf"
     params: dict  # parameter name → absolute reference ('Tham số'!$C$4)
@@ -267,7 +268,7 @@ def _set_heights(ws, block):
     crit = block.crit
     rows = list(range(block.first, block.last + 1))
     own = {r: 1 for r in rows}
-    for name, r in block.input_rows.items():
+    for r in block.input_rows.values():
         label = ws[f"{L.LABEL.letter}{r}"].value or ""
         own[r] = L.text_lines(label, L.LABEL.width)
     if block.na_row is not None:

@@ -122,7 +122,8 @@ class Unit:
 
 def read_units(path, cs) -> list:
     """units.csv read by dtscore.unitlist, levels resolved against the set, one file name per unit."""
-    units, seen_files = [], {}
+    units: list = []
+    seen_files: dict = {}
     for listed in read_unit_list(path):
         where = f"{path}: dòng {listed.line}"
         try:

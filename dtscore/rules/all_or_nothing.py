@@ -9,13 +9,13 @@ from .excel import num
 
 
 @dataclass(frozen=True)
-class Params:
+class Parameters:
     pass
 
 
 class AllOrNothing(RuleKind):
     name = "all_or_nothing"
-    Params = Params
+    Params = Parameters
 
     def inputs(self, rule) -> list[InputSpec]:
         return [InputSpec("active", COUNT, "Số tổ có hoạt động", "tổ"), InputSpec("total", COUNT, "Tổng số tổ", "tổ")]

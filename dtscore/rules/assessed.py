@@ -10,16 +10,16 @@ from .excel import num
 
 
 @dataclass(frozen=True)
-class Params:
+class Parameters:
     label: str = "Điểm được đánh giá"
 
 
 class Assessed(RuleKind):
     name = "assessed"
-    Params = Params
+    Params = Parameters
 
-    def parse(self, raw: RawRule) -> Params:
-        return Params(raw.text("label", "Điểm được đánh giá"))
+    def parse(self, raw: RawRule) -> Parameters:
+        return Parameters(raw.text("label", "Điểm được đánh giá"))
 
     def inputs(self, rule) -> list[InputSpec]:
         return [InputSpec("points", NUMBER, self.params_of(rule).label, "điểm")]

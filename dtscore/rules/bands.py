@@ -17,7 +17,7 @@ class Band:
 
 
 @dataclass(frozen=True)
-class Params:
+class Parameters:
     bands: tuple  # Band, from the highest edge down
     input: str = "value"  # or "ratio"
     min_inclusive: bool = True
@@ -30,9 +30,9 @@ class Params:
 
 class Bands(RuleKind):
     name = "bands"
-    Params = Params
+    Params = Parameters
 
-    def parse(self, raw: RawRule) -> Params:
+    def parse(self, raw: RawRule) -> Parameters:
         listed = raw.get("bands")
         if not isinstance(listed, list) or not listed:
             raise RuleError("bands", "bands phải là danh sách các khung {min, points}, từ mức cao xuống thấp")
@@ -62,7 +62,7 @@ class Bands(RuleKind):
             previous = low
             bands.append(Band(low, band["points"], inclusive))
         bands = [Band(b.min, raw.points(b.points), b.inclusive) for b in bands]
-        return Params(tuple(bands), what, min_inclusive, raw.text("label", "Giá trị đạt được"), raw.text("unit", ""))
+        return Parameters(tuple(bands), what, min_inclusive, raw.text("label", "Giá trị đạt được"), raw.text("unit", ""))
 
     def inputs(self, rule) -> list[InputSpec]:
         p = self.params_of(rule)

@@ -8,15 +8,15 @@ from .base import CHOICE, InputSpec, Option, RawRule, RuleError, RuleKind
 
 
 @dataclass(frozen=True)
-class Params:
+class Parameters:
     options: tuple  # Option, in the decision's order
 
 
 class Choice(RuleKind):
     name = "choice"
-    Params = Params
+    Params = Parameters
 
-    def parse(self, raw: RawRule) -> Params:
+    def parse(self, raw: RawRule) -> Parameters:
         listed = raw.get("options")
         if not isinstance(listed, list) or not listed:
             raise RuleError("options", "options phải là danh sách các lựa chọn {code, label, points}")
@@ -35,7 +35,7 @@ class Choice(RuleKind):
             if not isinstance(label, str):
                 raise RuleError(f"{where}.label", "nhãn phải là chuỗi văn bản")
             options.append(Option(o["code"], label, raw.points(o.get("points"))))
-        return Params(tuple(options))
+        return Parameters(tuple(options))
 
     def inputs(self, rule) -> list[InputSpec]:
         return [InputSpec("option", CHOICE, "Mức đạt được", "", self.params_of(rule).options)]

@@ -10,7 +10,7 @@ from .excel import num
 
 
 @dataclass(frozen=True)
-class Params:
+class Parameters:
     steps: tuple
     otherwise: Decimal = field(default=Decimal(0), metadata={"yaml": "else"})
     label: str = "Số lượng"
@@ -18,14 +18,14 @@ class Params:
 
 class CountSteps(RuleKind):
     name = "count_steps"
-    Params = Params
+    Params = Parameters
 
-    def parse(self, raw: RawRule) -> Params:
+    def parse(self, raw: RawRule) -> Parameters:
         steps = raw.get("steps")
         if not isinstance(steps, list) or not steps:
             raise RuleError("steps", "steps phải là danh sách điểm theo số lượng: [điểm khi 0, khi 1, …]")
         points = tuple(raw.points(s) for s in steps)
-        return Params(points, raw.points(raw.get("else", 0)), raw.text("label", "Số lượng"))
+        return Parameters(points, raw.points(raw.get("else", 0)), raw.text("label", "Số lượng"))
 
     def inputs(self, rule) -> list[InputSpec]:
         return [InputSpec("count", COUNT, self.params_of(rule).label, "")]

@@ -11,7 +11,7 @@ from .ratio_input import RatioKind, read_input
 
 
 @dataclass(frozen=True)
-class Params:
+class Parameters:
     floor: Decimal
     factor: Decimal = Decimal(1)
     input: str = "ratio"
@@ -20,11 +20,11 @@ class Params:
 
 class GatedRatio(RatioKind):
     name = "gated_ratio"
-    Params = Params
+    Params = Parameters
 
-    def parse(self, raw: RawRule) -> Params:
+    def parse(self, raw: RawRule) -> Parameters:
         factor = raw.number("factor") if "factor" in raw else Decimal(1)
-        return Params(raw.fraction("floor"), factor, read_input(raw), raw.flag("floor_inclusive", True))
+        return Parameters(raw.fraction("floor"), factor, read_input(raw), raw.flag("floor_inclusive", True))
 
     def score(self, max_points, values, rule, params):
         p = self.params_of(rule)

@@ -17,7 +17,7 @@ _ENTRY_LABELS = {
 
 
 @dataclass(frozen=True)
-class Params:
+class Parameters:
     deductions: dict | None = None  # count name → share lost per late entry, the decision's by default
 
     def rates(self) -> dict:
@@ -26,9 +26,9 @@ class Params:
 
 class LateEntries(RuleKind):
     name = "late_entries"
-    Params = Params
+    Params = Parameters
 
-    def parse(self, raw: RawRule) -> Params:
+    def parse(self, raw: RawRule) -> Parameters:
         deductions = raw.get("deductions") or {}
         unknown = sorted(set(deductions) - set(counts.LATE_ENTRY_DEDUCTIONS)) if isinstance(deductions, dict) else ["?"]
         if unknown:
@@ -39,7 +39,7 @@ class LateEntries(RuleKind):
             rates[name] = raw.number(f"deductions.{name}", value, name)
             if not 0 <= rates[name] <= 1:
                 raise RuleError(f"deductions.{name}", "mức trừ phải trong khoảng [0; 1], ví dụ 0.2 cho 20%")
-        return Params(rates or None)
+        return Parameters(rates or None)
 
     def inputs(self, rule) -> list[InputSpec]:
         return [InputSpec(n, COUNT, label, "lần", default=0) for n, label in _ENTRY_LABELS.items()]

@@ -12,7 +12,7 @@ _DOC_LABELS = {"plan_issued": "Ngày ban hành Kế hoạch", "report_submitted"
 
 
 @dataclass(frozen=True)
-class Params:
+class Parameters:
     due: dict  # date input name → the set parameter holding its due date
     mode: str = lateness.STARTED
     max_deduction: int | None = None
@@ -32,10 +32,10 @@ def months_late_formula(due, done, mode=lateness.STARTED) -> str:
 
 class LateMonths(RuleKind):
     name = "late_months"
-    Params = Params
+    Params = Parameters
     blank_is_not_done = True
 
-    def parse(self, raw: RawRule) -> Params:
+    def parse(self, raw: RawRule) -> Parameters:
         mode = raw.get("mode", lateness.STARTED)
         if mode not in lateness.MODES:
             raise RuleError("mode", f"mode phải là {' hoặc '.join(lateness.MODES)}")
@@ -52,7 +52,7 @@ class LateMonths(RuleKind):
                 if not isinstance(raw.parameters[param], date):
                     raise RuleError(f"parameters.{param}", "hạn phải là một ngày dạng yyyy-mm-dd (không đặt trong "
                                     "ngoặc kép)", absolute=True)
-        return Params(dict(due), mode, cap)
+        return Parameters(dict(due), mode, cap)
 
     def inputs(self, rule) -> list[InputSpec]:
         p = self.params_of(rule)

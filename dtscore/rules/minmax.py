@@ -8,7 +8,7 @@ from .base import NUMBER, PENDING, InputSpec, RawRule, RuleKind
 
 
 @dataclass(frozen=True)
-class Params:
+class Parameters:
     lower_is_better: bool = False
     label: str = "Giá trị"
     unit: str = ""
@@ -16,11 +16,11 @@ class Params:
 
 class MinMax(RuleKind):
     name = "minmax"
-    Params = Params
+    Params = Parameters
     across_units = True
 
-    def parse(self, raw: RawRule) -> Params:
-        return Params(raw.flag("lower_is_better", False), raw.text("label", "Giá trị"), raw.text("unit", ""))
+    def parse(self, raw: RawRule) -> Parameters:
+        return Parameters(raw.flag("lower_is_better", False), raw.text("label", "Giá trị"), raw.text("unit", ""))
 
     def inputs(self, rule) -> list[InputSpec]:
         p = self.params_of(rule)

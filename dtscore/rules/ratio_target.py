@@ -12,17 +12,17 @@ from .ratio_input import RatioKind, read_input
 
 
 @dataclass(frozen=True)
-class Params:
+class Parameters:
     target: Decimal
     input: str = "ratio"
 
 
 class RatioTarget(RatioKind):
     name = "ratio_target"
-    Params = Params
+    Params = Parameters
 
-    def parse(self, raw: RawRule) -> Params:
-        return Params(raw.fraction("target"), read_input(raw))
+    def parse(self, raw: RawRule) -> Parameters:
+        return Parameters(raw.fraction("target"), read_input(raw))
 
     def score(self, max_points, values, rule, params):
         target = self.params_of(rule).target

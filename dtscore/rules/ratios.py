@@ -1,6 +1,7 @@
 """Scores from an achieved share ("Tỉ lệ đạt")."""
 
 from decimal import Decimal
+from typing import cast
 
 ZERO = Decimal(0)
 
@@ -51,7 +52,7 @@ def gated_ratio(max_points, ratio, floor, factor=1, floor_inclusive=True) -> Dec
     floor_inclusive=False reads "80% < Tỷ lệ < 100%: Tỷ lệ × Điểm tối đa; Tỷ lệ < 80%: 0" (DTI
     6.3): exactly 80% has not met "80% <" and scores 0, the tier below.
     """
-    return gated_count(max_points, Decimal(ratio), 1, floor, factor, floor_inclusive)
+    return cast(Decimal, gated_count(max_points, Decimal(ratio), 1, floor, factor, floor_inclusive))  # denominator 1
 
 
 def gated_count(max_points, numerator, denominator, floor, factor=1, floor_inclusive=True) -> Decimal | None:

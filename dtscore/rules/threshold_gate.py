@@ -12,17 +12,17 @@ from .ratio_input import RatioKind, achieved, read_input
 
 
 @dataclass(frozen=True)
-class Params:
+class Parameters:
     threshold: Decimal
     input: str = "ratio"
 
 
 class ThresholdGate(RatioKind):
     name = "threshold_gate"
-    Params = Params
+    Params = Parameters
 
-    def parse(self, raw: RawRule) -> Params:
-        return Params(raw.fraction("threshold"), read_input(raw))
+    def parse(self, raw: RawRule) -> Parameters:
+        return Parameters(raw.fraction("threshold"), read_input(raw))
 
     def score(self, max_points, values, rule, params):
         ratio = achieved(values)
