@@ -15,6 +15,7 @@ from .appraisal import COLUMNS, GUIDE, HEADER_ROW, LISTS, SHEET, sheet_rows
 from .decimals import fmt_vn
 from .errors import InputError
 from .names import level_name
+from .printing import fit_text_rows
 from .result_tables import (
     APPRAISED,
     CLAIMED,
@@ -50,6 +51,9 @@ WIDTHS = {SET: 13, LEVEL: 6, CODE: 10, NAME: 22, KEY: 7, "Nội dung tiêu chí"
           "Tên định danh": 15, REPORTED: 14, VERIFIED: 14, CLAIMED: 8, COMPUTED: 8, APPRAISED: 9, VERIFIED_SCORE: 10,
           REASON: 30, REVIEWER: 16}
 UNLOCKED = Protection(locked=False)
+# Long text, some typed by reviewers after the sheet is made: wrapped, so it prints whole (rows
+# without a set height grow to their text in Excel and LibreOffice).
+WRAPPED = {NAME, "Nội dung tiêu chí", "Số liệu", REASON, REVIEWER}
 
 GUIDE_LINES = [
     "HƯỚNG DẪN THẨM ĐỊNH (KIỂM TRA XÁC SUẤT)",
@@ -89,12 +93,13 @@ def write_appraisal_workbook(rows, out_path, source="") -> Path:
     for i, line in enumerate(GUIDE_LINES, start=1):
         cell = set_cell(guide.cell(i, 1), line)
         cell.font, cell.alignment = (BOLD if i == 1 else BODY), WRAP_TOP
-    guide.column_dimensions["A"].width = 120
+    guide.column_dimensions["A"].width = 95  # A4 portrait at 100 %
+    fit_text_rows(guide, 1, len(GUIDE_LINES), [1])
     page_setup(guide, None, landscape=False)
     ws = wb.create_sheet(SHEET)
     lists = wb.create_sheet(LISTS)
     lists.sheet_state = "hidden"
-    table = Table("tham-dinh", "PHIẾU THẨM ĐỊNH KẾT QUẢ TỰ CHẤM ĐIỂM", [Column(h, WIDTHS.get(h, 12)) for h in COLUMNS])
+    table = Table("tham-dinh", "PHIẾU THẨM ĐỊNH KẾT QUẢ TỰ CHẤM ĐIỂM", [Column(h, WIDTHS.get(h, 12), wrap=h in WRAPPED) for h in COLUMNS])
     for r in rows:
         table.rows.append([r.set_id, level_name(r.level), r.code, r.name, r.key, r.title if r.first else None,
                            r.max_points if r.first else None, r.label, r.input_name, r.reported, r.verified,

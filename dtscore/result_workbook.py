@@ -24,6 +24,7 @@ from . import result_tables as T
 from .atomic import write_atomic
 from .criteria import CriteriaSet
 from .decimals import fmt_vn
+from .printing import fit_text_rows
 from .safecells import csv_text, set_cell
 from .xlsx_style import (
     BODY,
@@ -108,7 +109,7 @@ def _ranking_sheet(ws, group, cons, today) -> dict:
                 + (f", {unranked} đơn vị chưa xếp hạng (tô màu, xem cột “Ghi chú”)" if unranked else "")
                 + f". KAD: tiêu chí không áp dụng. Lập ngày {today:%d/%m/%Y}.")
     write_title(ws, 1, table.title, subtitle)
-    first, last = write_table(ws, table, HEADER_ROW)
+    first, last = write_table(ws, table, HEADER_ROW, title_span=table.header_index(T.FLAG) + 1)
     ws.freeze_panes = ws.cell(HEADER_ROW + 1, table.header_index(T.NAME) + 2)
     for row in range(first + ranked, last + 1):
         for col in range(1, len(table.columns) + 1):
@@ -185,6 +186,9 @@ def _charts_sheet(ws, cons, ranking_refs, criteria_refs, overview):
         chart.height = 12
         row = _place(ws, chart, row)
     page_setup(ws, None)
+    # one chart per page by manual breaks, which "fit to page" scaling would ignore; charts are
+    # narrower than the page
+    ws.sheet_properties.pageSetUpPr.fitToPage = False
 
 
 def _bar_chart(kind, title, value_title) -> BarChart:
@@ -245,6 +249,7 @@ def _info_sheet(ws, cons, inbox, db_path, today):
         cell.alignment = WRAP_TOP
     ws.column_dimensions["A"].width = 28
     ws.column_dimensions["B"].width = 100
+    fit_text_rows(ws, 3, 2 + len(rows), [1, 2])
     page_setup(ws, None)
 
 

@@ -13,6 +13,7 @@ from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from .atomic import save_workbook_atomic
+from .printing import LINE_HEIGHT, fit_columns, row_height, set_margins, span_titles
 from .result_tables import Val
 from .safecells import set_cell
 
@@ -46,8 +47,7 @@ def page_setup(ws, header_row: int | None, landscape=True, pages_wide=1, title_c
     ws.page_setup.fitToWidth = pages_wide
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    set_margins(ws)
     ws.print_options.horizontalCentered = True
     ws.oddFooter.center.text = "Trang &P/&N"
     ws.oddFooter.center.font = FONT_NAME
@@ -63,9 +63,24 @@ def write_title(ws, row: int, title: str, subtitle: str = ""):
         set_cell(ws.cell(row + 1, 1), subtitle).font = SUBTITLE
 
 
-def write_table(ws, table, header_row: int, styled=True) -> tuple:
+def shown_text(value):
+    """The text a cell shows, for sizing (None for numbers: their columns are sized by hand)."""
+    if isinstance(value, Val):
+        value = value.value
+    if isinstance(value, str):
+        return value
+    if hasattr(value, "strftime"):
+        return "00/00/0000"
+    return None
+
+
+def write_table(ws, table, header_row: int, styled=True, title_span=None) -> tuple:
     """Write a result_tables.Table with its header on `header_row`; returns (first, last) data rows.
-    `styled=False` skips borders on long raw tables (much faster to write, same content)."""
+    Columns are widened or wrapped to their text and the title lines above span the table, so it
+    prints whole (dtscore.printing); `title_span` columns for them when the table is printed more
+    than one page wide (the title stays on the first page). `styled=False` skips borders on long raw
+    tables (much faster to write, same content)."""
+    fit_columns(table.columns, table.rows, shown_text)
     for col, column in enumerate(table.columns, start=1):
         cell = set_cell(ws.cell(header_row, col), column.header)
         cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, HEADER_ALIGN, GRID
@@ -100,30 +115,15 @@ def write_table(ws, table, header_row: int, styled=True) -> tuple:
     ws.row_dimensions[header_row].height = row_height([c.header for c in table.columns], widths)
     wrapped = [i for i, c in enumerate(table.columns) if c.wrap]
     for number, row in enumerate(table.rows, start=first):
-        height = row_height([row[i] for i in wrapped], [widths[i] for i in wrapped])
+        height = row_height([shown_text(row[i]) for i in wrapped], [widths[i] for i in wrapped])
         if height > LINE_HEIGHT + 3:
             ws.row_dimensions[number].height = height
+    span = title_span or len(table.columns)
+    span_titles(ws, 1, header_row - 1, span, widths[:span])
     ws.freeze_panes = ws.cell(header_row + 1, 1)
     if table.rows:
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table.columns))}{last}"
     return first, last
-
-
-LINE_HEIGHT = 15  # points, one line of 11 pt Times New Roman
-
-
-def row_height(values, widths) -> float:
-    """A row height that shows wrapped text whole: spreadsheets do not grow rows written by a
-    program, so the lines are estimated (Times New Roman fits ~1.2 characters per width unit)."""
-    lines = 1
-    for value, width in zip(values, widths):
-        if isinstance(value, Val):
-            value = value.value
-        if not isinstance(value, str) or not value:
-            continue
-        per_line = max(1, int(width * 1.2) - 1)
-        lines = max(lines, sum(-(-len(part) // per_line) or 1 for part in value.split("\n")))
-    return min(409, lines * LINE_HEIGHT + 3)
 
 
 def save_atomically(wb, out_path) -> Path:

@@ -18,6 +18,7 @@ from dtscore import __version__
 from dtscore.atomic import save_workbook_atomic
 from dtscore.criteria import CriteriaSet
 from dtscore.errors import DtscoreError
+from dtscore.printing import set_margins
 from dtscore.safecells import set_cell
 from dtscore.values import nfc
 
@@ -266,6 +267,7 @@ def _portrait(ws, area, landscape=False):
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_area = area
+    set_margins(ws)
     ws.oddFooter.center.text = "Trang &P/&N"
 
 

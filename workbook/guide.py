@@ -1,6 +1,8 @@
 """The "Hướng dẫn" sheet: how an official fills the template in, what the colours mean, how to
 recalculate and check before sending."""
 
+from dtscore.printing import set_margins
+
 from . import layout as L
 from . import native_formulas as nf
 from . import styles as S
@@ -106,4 +108,6 @@ def write_guide(ws, cs, level, year, formulas):
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_area = f"A1:B{row}"
+    set_margins(ws)
+    ws.oddFooter.center.text = "Trang &P/&N"
     ws.sheet_view.showGridLines = False

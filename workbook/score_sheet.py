@@ -12,6 +12,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from dtscore import rules
 from dtscore.criteria import CriteriaSet, Level
 from dtscore.decimals import fmt_vn
+from dtscore.printing import set_margins
 
 from . import layout as L
 from . import native_formulas as nf
@@ -416,8 +417,7 @@ def _print_setup(ws, last_row):
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.print_title_rows = f"{L.HEADER_ROW}:{L.HEADER_ROW + 1}"
     ws.print_area = f"A1:{L.PRINTED_COLUMNS[-1].letter}{last_row}"
-    ws.page_margins.left = ws.page_margins.right = 0.4
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    set_margins(ws)
     ws.oddFooter.center.text = "Trang &P/&N"
     ws.oddFooter.center.font = S.FONT_NAME
     ws.print_options.horizontalCentered = True

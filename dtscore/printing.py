@@ -1,0 +1,116 @@
+"""What makes a written sheet print whole: columns as wide as their text (or wrapped when the text
+is long), row heights that show wrapped text, title lines spanning the table. Spreadsheet programs
+neither widen columns nor grow rows that a program wrote, so the sizes are estimated here from the
+text, in Times New Roman 11 pt. Page setup (A4, fit to width, repeated header, footer "Trang n/m")
+is `xlsx_style.page_setup`; every workbook writer, streaming or not, calls both.
+
+Widths are Excel's units (about one digit of the default font); the estimates err on the wide side
+because a clipped word is worse than a little white space."""
+
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
+
+LINE_HEIGHT = 15  # points, one line of 11 pt Times New Roman
+MAX_HEIGHT = 409  # Excel's largest row height
+NARROW = set("ijlrtfI.,;:'!|()[]/- ")
+WIDE = set("MWmw@%")
+MAX_UNWRAPPED = 24  # a column whose text is wider than this wraps instead of widening
+
+
+PAGE_EDGE, FOOTER_ROOM = 0.3, 0.45  # inches: page edge → footer line, footer line → the table
+
+
+def set_margins(ws):
+    """Margins with room for the footer "Trang n/m": it sits between the page edge and the bottom
+    margin, and LibreOffice gives it only (bottom − footer) inches, clipping the rest."""
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = FOOTER_ROOM + PAGE_EDGE
+    ws.page_margins.header = ws.page_margins.footer = PAGE_EDGE
+
+
+def text_width(text) -> float:
+    """Estimated width of one line of text in column-width units (Times New Roman 11 pt)."""
+    width = 0.0
+    for ch in str(text):
+        if ch in NARROW:
+            width += 0.55
+        elif ch in WIDE or (ch.isupper() and ch.isalpha()):
+            width += 1.35
+        else:
+            width += 1.0
+    return width
+
+
+def needed_width(values) -> float:
+    """The width that shows the longest line of any value unwrapped, with a little padding."""
+    longest = 0.0
+    for value in values:
+        if value is None:
+            continue
+        for line in str(value).split("\n"):
+            longest = max(longest, text_width(line))
+    return longest + 2
+
+
+def lines_needed(text, width) -> int:
+    """Lines a wrapped text takes in a column of `width` units (words are not split)."""
+    lines = 0
+    usable = max(1.0, width - 1.5)
+    for paragraph in str(text).split("\n"):
+        used, count = 0.0, 1
+        for word in paragraph.split(" "):
+            w = text_width(word)
+            if used and used + 0.55 + w > usable:
+                count, used = count + 1, 0.0
+            while w > usable:  # a word longer than the column is broken by the program
+                count, w = count + 1, w - usable
+            used += (0.55 if used else 0) + w
+        lines += count
+    return lines
+
+
+def row_height(values, widths) -> float:
+    """A height that shows every wrapped value of a row whole."""
+    lines = 1
+    for value, width in zip(values, widths):
+        if isinstance(value, str) and value:
+            lines = max(lines, lines_needed(value, width))
+    return min(MAX_HEIGHT, lines * LINE_HEIGHT + 3)
+
+
+def fit_columns(columns, rows, shown=lambda v: v):
+    """Widen each column (result_tables.Column) to its text, up to MAX_UNWRAPPED; a column with longer
+    text wraps. `shown(value)` is the text a cell displays (None for numbers and blanks)."""
+    for i, column in enumerate(columns):
+        texts = [shown(row[i]) for row in rows if i < len(row)]
+        texts = [t for t in texts if isinstance(t, str)]
+        header_words = max((text_width(w) for w in column.header.split()), default=0) + 2
+        need = max(needed_width(texts), header_words)
+        if need > column.width:
+            if need <= max(MAX_UNWRAPPED, column.width):
+                column.width = need
+            else:
+                column.wrap = True
+        column.width = max(column.width, header_words)
+
+
+def span_titles(ws, first_row, last_row, ncols, widths):
+    """Title lines above a table span its width, wrap, and get the height their text needs."""
+    total = sum(widths)
+    for row in range(first_row, last_row + 1):
+        cell = ws.cell(row, 1)
+        if not isinstance(cell.value, str) or not cell.value:
+            continue
+        if ncols > 1:
+            ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        scale = (cell.font.sz or 11) / 11 if cell.font is not None else 1
+        ws.row_dimensions[row].height = min(MAX_HEIGHT, lines_needed(cell.value, total / scale) * LINE_HEIGHT * scale + 3)
+
+
+def fit_text_rows(ws, first_row, last_row, columns):
+    """Heights for rows of long text in the given columns (a guide, an information sheet)."""
+    widths = [ws.column_dimensions[get_column_letter(c)].width or 10 for c in columns]
+    for row in range(first_row, last_row + 1):
+        values = [ws.cell(row, c).value for c in columns]
+        ws.row_dimensions[row].height = row_height(values, widths)
