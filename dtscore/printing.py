@@ -95,12 +95,17 @@ def fit_columns(columns, rows, shown=lambda v: v):
 
 
 def span_titles(ws, first_row, last_row, ncols, widths):
-    """Title lines above a table span its width, wrap, and get the height their text needs."""
+    """Title lines above a table (rows with text in column A only) span its width, wrap, and get
+    the height their text needs."""
     total = sum(widths)
     for row in range(first_row, last_row + 1):
         cell = ws.cell(row, 1)
         if not isinstance(cell.value, str) or not cell.value:
             continue
+        if any(ws.cell(row, c).value is not None for c in range(2, ncols + 1)):
+            continue  # a row of an earlier table, not a title
+        if any(row in (r.min_row, r.max_row) and r.min_col == 1 for r in ws.merged_cells.ranges):
+            continue  # already spanned
         if ncols > 1:
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
         cell.alignment = Alignment(wrap_text=True, vertical="top")

@@ -119,7 +119,7 @@ def write_table(ws, table, header_row: int, styled=True, title_span=None) -> tup
         if height > LINE_HEIGHT + 3:
             ws.row_dimensions[number].height = height
     span = title_span or len(table.columns)
-    span_titles(ws, 1, header_row - 1, span, widths[:span])
+    span_titles(ws, max(1, header_row - 3), header_row - 1, span, widths[:span])
     ws.freeze_panes = ws.cell(header_row + 1, 1)
     if table.rows:
         ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table.columns))}{last}"
