@@ -89,7 +89,7 @@ def words_outside_the_printable_area(pdf, side=0.4 * 72):
     for m in re.finditer(r'<page width="([\d.]+)" height="([\d.]+)">|<word xMin="([\d.]+)" yMin="[\d.]+" '
                          r'xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', out):
         if m.group(1):
-            page, width, height = page + 1, float(m.group(1)), float(m.group(2))
+            page, width = page + 1, float(m.group(1))
             continue
         x0, x1 = float(m.group(3)), float(m.group(4))
         if x0 < side - 1 or x1 > width - side + 1:
