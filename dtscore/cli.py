@@ -10,7 +10,7 @@ import sys
 from . import __version__
 from .errors import DtscoreError
 
-COMMANDS = ["criteria", "score", "validate", "consolidate", "appraisal", "history", "demo", "template"]
+COMMANDS = ["criteria", "score", "validate", "consolidate", "appraisal", "history", "demo", "template", "test"]
 
 
 _ARGPARSE_VN = [  # argparse's error messages, said in Vietnamese

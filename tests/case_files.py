@@ -1,10 +1,12 @@
-"""Loading the rules-as-code YAML cases (tests/cases/**.yaml) as pytest parameters with readable ids."""
+"""The rules-as-code YAML cases (tests/cases/**.yaml) as pytest parameters with readable ids; they
+are loaded and run by dtscore.cases, the runner `dtscore test` offers officials."""
 
 import re
 import unicodedata
 
 import pytest
-import yaml
+
+from dtscore.cases import load_cases
 
 
 def slug(text: str) -> str:
@@ -14,11 +16,5 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9,]+", "-", text.lower()).strip("-")[:80]
 
 
-def load_cases(folder) -> list:
-    params = []
-    for path in sorted(folder.glob("*.yaml")):
-        cases = yaml.safe_load(path.read_text(encoding="utf-8"))
-        assert isinstance(cases, list), f"{path.name}: a case file is a list of cases"
-        for number, case in enumerate(cases, 1):
-            params.append(pytest.param(case, id=f"{path.stem}-{number:02d}-{slug(case.get('name', '?'))}"))
-    return params
+def case_params(folder) -> list:
+    return [pytest.param(case, id=f"{case.file.stem}-{case.number:02d}-{slug(case.name)}") for case in load_cases([folder])]

@@ -42,3 +42,16 @@ def test_an_upward_import_breaks_the_layers(tmp_path):
     assert run.returncode != 0
     assert "Layers only point down BROKEN" in run.stdout
     assert "dtscore.scoring is not allowed to import dtscore.workbook" in run.stdout
+
+
+def test_every_module_has_its_layer():
+    """A new module must be placed in the layers (pyproject.toml) — an unlisted one is unchecked."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    layers = config["tool"]["importlinter"]["contracts"][0]["layers"]
+    listed = {name.strip() for layer in layers for name in layer.replace("|", ":").split(":")}
+    modules = {f"dtscore.{p.stem}" for p in (ROOT / "dtscore").glob("*.py") if p.stem != "__init__"}
+    modules |= {f"dtscore.{p.name}" for p in (ROOT / "dtscore").iterdir() if (p / "__init__.py").exists()}
+    modules |= {"dtscore.udfs", "dtscore.workbook"}
+    assert sorted(modules - listed) == []
