@@ -10,7 +10,8 @@ import sys
 from . import __version__
 from .errors import DtscoreError
 
-COMMANDS = ["criteria", "score", "validate", "consolidate", "appraisal", "history", "demo", "template", "test"]
+COMMANDS = ["criteria", "score", "validate", "consolidate", "appraisal", "history", "demo", "template", "test",
+            "server"]
 
 
 _ARGPARSE_VN = [  # argparse's error messages, said in Vietnamese
