@@ -30,6 +30,7 @@ from dtscore.errors import DtscoreError
 from dtscore.findings import CODES, ERROR, SEVERITY_VN, WARNING, summary_vn
 from dtscore.submission import CLAIMED, SCORE, TOTAL_CLAIMED, TOTAL_SCORE, CellInfo, split_row_name
 from dtscore.validation import template_formulas, validate_submission
+from dtscore.workbook import layout as L
 from dtscore.workbook import styles
 from dtscore.workbook.reader import submission_from_cells
 
@@ -340,7 +341,7 @@ def _is_template(book) -> bool:
 run_button = main
 
 
-@xw.script(name="Tính lại & kiểm tra", button="[btnKiemTra]'Chấm điểm'!N2", show_taskpane=False)
+@xw.script(name=L.BUTTON_TEXT, button=f"[{L.BUTTON_SHAPE}]'{L.SHEET_SCORE}'!{L.BUTTON_CELL}", show_taskpane=False)
 def tinh_lai_kiem_tra(book: xw.Book):
     """xlwings Server / Lite: "Tính lại & kiểm tra", bound to the sheet button btnKiemTra."""
     _run(book)

@@ -12,6 +12,10 @@ SHEET_GUIDE = "Hướng dẫn"
 SHEET_INFO = "Thông tin"
 SHEET_SCORE = "Chấm điểm"
 SHEET_PARAMS = "Tham số"
+# The sheet button of xlwings Server/Lite: a shape of this name on the score sheet, linked to this cell
+BUTTON_SHAPE = "btnKiemTra"
+BUTTON_CELL = "N2"
+BUTTON_TEXT = "Tính lại & kiểm tra"
 SHEET_ADDIN = "xlwings.conf"  # the classic xlwings add-in reads its settings from a sheet of this name
 
 
