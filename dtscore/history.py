@@ -1,4 +1,6 @@
-"""Year-over-year history in an embedded SQLite database (stdlib sqlite3, no server).
+"""Year-over-year history in a database: an embedded SQLite file by default, or any database
+SQLAlchemy reaches through a URL (PostgreSQL for a province or ministry that outgrows one PC) —
+the same schema and the same code for both.
 
 Per year and unit: the source file and its sha256, the criteria set (id, version, fingerprint),
 the totals, the ranking figure and the rank. Per year, unit and criterion: the inputs (JSON), the
@@ -9,84 +11,61 @@ are only written when their content differs). A different file for the same unit
 replaces that unit's rows, and the replacement (old and new file and hash) is kept in the table
 `replacements`. Units of the year that are not in a run are left as they were (a partial
 re-run does not erase the others).
+
+`db` everywhere is a file path (SQLite) or a database URL, e.g.
+postgresql+psycopg://dtscore@/dtscore?host=/run/postgresql.
 """
 
 import json
-import sqlite3
-from contextlib import closing
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import DtscoreError
 from .unitlist import code_key
 
 SCHEMA_VERSION = 1
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS units (
-    year INTEGER NOT NULL,
-    unit_key TEXT NOT NULL,            -- the unit code as compared (NFC, case-insensitive)
-    unit_code TEXT NOT NULL,
-    unit_name TEXT NOT NULL,
-    level TEXT NOT NULL,
-    criteria_set TEXT NOT NULL,
-    criteria_version TEXT NOT NULL,
-    criteria_fingerprint TEXT NOT NULL,
-    source_file TEXT NOT NULL,
-    source_sha256 TEXT NOT NULL,
-    claimed_total TEXT,                -- decimals as text: exact, as the decision reports them
-    computed_total TEXT,
-    appraised_total TEXT,
-    max_total TEXT,
-    rank_value TEXT,
-    rank INTEGER,
-    ranked_units INTEGER,
-    errors INTEGER NOT NULL,
-    warnings INTEGER NOT NULL,
-    recorded_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    PRIMARY KEY (year, unit_key)
-);
-CREATE TABLE IF NOT EXISTS scores (
-    year INTEGER NOT NULL,
-    unit_key TEXT NOT NULL,
-    criterion TEXT NOT NULL,
-    inputs_json TEXT NOT NULL,
-    computed TEXT,
-    claimed TEXT,
-    appraised TEXT,
-    status TEXT NOT NULL,
-    appraisal_reason TEXT,
-    appraisal_reviewer TEXT,
-    criteria_set TEXT NOT NULL,
-    criteria_version TEXT NOT NULL,
-    criteria_fingerprint TEXT NOT NULL,
-    source_sha256 TEXT NOT NULL,
-    recorded_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL,
-    PRIMARY KEY (year, unit_key, criterion),
-    FOREIGN KEY (year, unit_key) REFERENCES units (year, unit_key) ON DELETE CASCADE
-);
-CREATE TABLE IF NOT EXISTS replacements (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    year INTEGER NOT NULL,
-    unit_key TEXT NOT NULL,
-    unit_code TEXT NOT NULL,
-    old_file TEXT NOT NULL,
-    old_sha256 TEXT NOT NULL,
-    new_file TEXT NOT NULL,
-    new_sha256 TEXT NOT NULL,
-    replaced_at TEXT NOT NULL
-);
-"""
-
-UNIT_FIELDS = ("unit_code", "unit_name", "level", "criteria_set", "criteria_version", "criteria_fingerprint",
-               "source_file", "source_sha256", "claimed_total", "computed_total", "appraised_total", "max_total",
-               "rank_value", "rank", "ranked_units", "errors", "warnings")
-SCORE_FIELDS = ("inputs_json", "computed", "claimed", "appraised", "status", "appraisal_reason",
-                "appraisal_reviewer", "criteria_set", "criteria_version", "criteria_fingerprint", "source_sha256")
-
+metadata = sa.MetaData()
+META = sa.Table("meta", metadata, sa.Column("name", sa.Text, primary_key=True),
+                sa.Column("value", sa.Text, nullable=False))
+UNITS = sa.Table(
+    "units", metadata,
+    sa.Column("year", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("unit_key", sa.Text, primary_key=True),  # the unit code as compared (NFC, case-insensitive)
+    *(sa.Column(name, sa.Text, nullable=False) for name in (
+        "unit_code", "unit_name", "level", "criteria_set", "criteria_version", "criteria_fingerprint",
+        "source_file", "source_sha256")),
+    # decimals as text: exact, as the decision reports them
+    *(sa.Column(name, sa.Text) for name in ("claimed_total", "computed_total", "appraised_total", "max_total",
+                                            "rank_value")),
+    sa.Column("rank", sa.Integer), sa.Column("ranked_units", sa.Integer),
+    sa.Column("errors", sa.Integer, nullable=False), sa.Column("warnings", sa.Integer, nullable=False),
+    sa.Column("recorded_at", sa.Text, nullable=False), sa.Column("updated_at", sa.Text, nullable=False),
+)
+SCORES = sa.Table(
+    "scores", metadata,
+    sa.Column("year", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("unit_key", sa.Text, primary_key=True),
+    sa.Column("criterion", sa.Text, primary_key=True),
+    sa.Column("inputs_json", sa.Text, nullable=False),
+    sa.Column("computed", sa.Text), sa.Column("claimed", sa.Text), sa.Column("appraised", sa.Text),
+    sa.Column("status", sa.Text, nullable=False),
+    sa.Column("appraisal_reason", sa.Text), sa.Column("appraisal_reviewer", sa.Text),
+    *(sa.Column(name, sa.Text, nullable=False) for name in (
+        "criteria_set", "criteria_version", "criteria_fingerprint", "source_sha256", "recorded_at", "updated_at")),
+    sa.ForeignKeyConstraint(["year", "unit_key"], ["units.year", "units.unit_key"], ondelete="CASCADE"),
+)
+REPLACEMENTS = sa.Table(
+    "replacements", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("year", sa.Integer, nullable=False),
+    *(sa.Column(name, sa.Text, nullable=False) for name in (
+        "unit_key", "unit_code", "old_file", "old_sha256", "new_file", "new_sha256", "replaced_at")),
+)
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -96,26 +75,53 @@ def _text(x):
     return None if x is None else format(Decimal(x), "f")
 
 
-def connect(path, create=True) -> sqlite3.Connection:
-    path = Path(path)
+def _is_url(db) -> bool:
+    return "://" in str(db)
+
+
+def engine(db, create=True) -> sa.Engine:
+    """The engine of a history database: a SQLite file path or a database URL."""
+    if _is_url(db):
+        try:
+            return sa.create_engine(str(db))
+        except (SQLAlchemyError, ImportError, ValueError) as exc:
+            raise DtscoreError(f"Địa chỉ cơ sở dữ liệu lịch sử không dùng được ({exc})") from None
+    path = Path(db)
     if not create and not path.exists():
         raise DtscoreError(f"Không có cơ sở dữ liệu lịch sử {path} (tạo bằng dtscore consolidate … --db {path})")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(path)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA foreign_keys = ON")
-        conn.executescript(SCHEMA)
-        found = conn.execute("SELECT value FROM meta WHERE name = 'schema_version'").fetchone()
-        if found is None:
-            conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-            conn.commit()
-        elif int(found["value"]) != SCHEMA_VERSION:
-            raise DtscoreError(f"{path}: cơ sở dữ liệu lịch sử phiên bản {found['value']}, dtscore này dùng "
-                               f"phiên bản {SCHEMA_VERSION}")
-    except sqlite3.DatabaseError as exc:
-        raise DtscoreError(f"{path}: không mở được cơ sở dữ liệu lịch sử ({exc})") from None
-    return conn
+    except OSError as exc:
+        raise DtscoreError(f"{path}: không tạo được thư mục ({exc.strerror})") from None
+    eng = sa.create_engine(f"sqlite:///{path.resolve()}")
+    sa.event.listen(eng, "connect", lambda conn, _: conn.execute("PRAGMA foreign_keys = ON"))
+    return eng
+
+
+def shown(db) -> str:
+    """The database as said to the user, without a password."""
+    return sa.make_url(str(db)).render_as_string(hide_password=True) if _is_url(db) else str(db)
+
+
+@contextmanager
+def connect(db, create=True):
+    """A connection in a transaction (committed at the end), on a schema of the right version."""
+    eng = engine(db, create)
+    try:
+        with eng.begin() as conn:
+            metadata.create_all(conn)
+            found = conn.execute(sa.select(META.c.value).where(META.c.name == "schema_version")).scalar()
+            if found is None:
+                conn.execute(META.insert().values(name="schema_version", value=str(SCHEMA_VERSION)))
+            elif int(found) != SCHEMA_VERSION:
+                raise DtscoreError(f"{shown(db)}: cơ sở dữ liệu lịch sử phiên bản {found}, dtscore này dùng "
+                                   f"phiên bản {SCHEMA_VERSION}")
+            yield conn
+    except SQLAlchemyError as exc:
+        reason = str(exc.orig if getattr(exc, "orig", None) is not None else exc).strip().splitlines()[0]
+        raise DtscoreError(f"{shown(db)}: không mở được cơ sở dữ liệu lịch sử ({reason})") from None
+    finally:
+        eng.dispose()
 
 
 def _json(value) -> str:
@@ -156,73 +162,61 @@ def unit_rows(cons) -> list:
     return out
 
 
-def record(cons, db_path) -> dict:
+def record(cons, db) -> dict:
     """Store a consolidation; returns counts {"added", "replaced", "updated", "unchanged"}."""
     if cons.year is None:
         raise DtscoreError("Không xác định được năm đánh giá để lưu lịch sử: dùng --year")
     counts = {"added": 0, "replaced": 0, "updated": 0, "unchanged": 0}
     now = _now()
-    with closing(connect(db_path)) as conn, conn:
+    with connect(db) as conn:
         for unit, scores in unit_rows(cons):
             key = code_key(unit["unit_code"] or unit["unit_name"])
-            old = conn.execute("SELECT * FROM units WHERE year = ? AND unit_key = ?", (cons.year, key)).fetchone()
+            this_unit = (UNITS.c.year == cons.year) & (UNITS.c.unit_key == key)
+            old = conn.execute(sa.select(UNITS).where(this_unit)).mappings().first()
             if old is not None and old["source_sha256"] != unit["source_sha256"]:
-                conn.execute("INSERT INTO replacements (year, unit_key, unit_code, old_file, old_sha256, new_file, "
-                             "new_sha256, replaced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                             (cons.year, key, unit["unit_code"], old["source_file"], old["source_sha256"],
-                              unit["source_file"], unit["source_sha256"], now))
-                conn.execute("DELETE FROM scores WHERE year = ? AND unit_key = ?", (cons.year, key))
-                conn.execute("DELETE FROM units WHERE year = ? AND unit_key = ?", (cons.year, key))
+                conn.execute(REPLACEMENTS.insert().values(
+                    year=cons.year, unit_key=key, unit_code=unit["unit_code"], old_file=old["source_file"],
+                    old_sha256=old["source_sha256"], new_file=unit["source_file"],
+                    new_sha256=unit["source_sha256"], replaced_at=now))
+                conn.execute(SCORES.delete().where((SCORES.c.year == cons.year) & (SCORES.c.unit_key == key)))
+                conn.execute(UNITS.delete().where(this_unit))
                 counts["replaced"] += 1
                 old = None
             elif old is None:
                 counts["added"] += 1
-            changed = _upsert_unit(conn, cons.year, key, unit, old, now)
+            changed = _upsert(conn, UNITS, {"year": cons.year, "unit_key": key}, unit, old, now)
             for criterion, fields in scores:
-                changed |= _upsert_score(conn, cons.year, key, criterion, fields, now)
+                row_key = {"year": cons.year, "unit_key": key, "criterion": criterion}
+                changed |= _upsert(conn, SCORES, row_key, fields, _row(conn, SCORES, row_key), now)
             if old is not None:
                 counts["updated" if changed else "unchanged"] += 1
     return counts
 
 
-def _upsert_unit(conn, year, key, unit, old, now) -> bool:
-    values = [unit[f] for f in UNIT_FIELDS]
-    if old is None:
-        conn.execute(f"INSERT INTO units (year, unit_key, {', '.join(UNIT_FIELDS)}, recorded_at, updated_at) "
-                     f"VALUES ({', '.join('?' * (len(UNIT_FIELDS) + 4))})", (year, key, *values, now, now))
-        return True
-    if [old[f] for f in UNIT_FIELDS] == values:
-        return False
-    conn.execute(f"UPDATE units SET {', '.join(f + ' = ?' for f in UNIT_FIELDS)}, updated_at = ? "
-                 "WHERE year = ? AND unit_key = ?", (*values, now, year, key))
-    return True
+def _row(conn, table, key: dict):
+    return conn.execute(sa.select(table).where(*(table.c[k] == v for k, v in key.items()))).mappings().first()
 
 
-def _upsert_score(conn, year, key, criterion, fields, now) -> bool:
-    values = [fields[f] for f in SCORE_FIELDS]
-    old = conn.execute("SELECT * FROM scores WHERE year = ? AND unit_key = ? AND criterion = ?",
-                       (year, key, criterion)).fetchone()
+def _upsert(conn, table, key: dict, fields: dict, old, now) -> bool:
+    """Insert the row, or update it where its fields differ; True if anything was written."""
     if old is None:
-        conn.execute(f"INSERT INTO scores (year, unit_key, criterion, {', '.join(SCORE_FIELDS)}, recorded_at, "
-                     f"updated_at) VALUES ({', '.join('?' * (len(SCORE_FIELDS) + 5))})",
-                     (year, key, criterion, *values, now, now))
+        conn.execute(table.insert().values(**key, **fields, recorded_at=now, updated_at=now))
         return True
-    if [old[f] for f in SCORE_FIELDS] == values:
+    if all(old[f] == v for f, v in fields.items()):
         return False
-    conn.execute(f"UPDATE scores SET {', '.join(f + ' = ?' for f in SCORE_FIELDS)}, updated_at = ? "
-                 "WHERE year = ? AND unit_key = ? AND criterion = ?", (*values, now, year, key, criterion))
+    conn.execute(table.update().where(*(table.c[k] == v for k, v in key.items())).values(**fields, updated_at=now))
     return True
 
 
 # -- reading back ------------------------------------------------------------------------------
 
 
-def year_units(db_path, year) -> dict:
+def year_units(db, year) -> dict:
     """{unit key: unit row as a dict, decimals as Decimal} for one year (empty when none)."""
-    if not Path(db_path).exists():
+    if not _is_url(db) and not Path(db).exists():
         return {}
-    with closing(connect(db_path)) as conn:
-        rows = conn.execute("SELECT * FROM units WHERE year = ?", (year,)).fetchall()
+    with connect(db) as conn:
+        rows = conn.execute(sa.select(UNITS).where(UNITS.c.year == year)).mappings().all()
     return {r["unit_key"]: _decoded(r) for r in rows}
 
 
@@ -233,19 +227,21 @@ def _decoded(row) -> dict:
     return out
 
 
-def unit_history(db_path, code) -> tuple:
+def unit_history(db, code) -> tuple:
     """(unit rows by year, {year: {criterion: score row}}) for one unit code, oldest year first."""
     key = code_key(code)
-    with closing(connect(db_path, create=False)) as conn:
-        units = [_decoded(r) for r in conn.execute("SELECT * FROM units WHERE unit_key = ? ORDER BY year", (key,))]
+    with connect(db, create=False) as conn:
+        found = conn.execute(sa.select(UNITS).where(UNITS.c.unit_key == key).order_by(UNITS.c.year)).mappings()
+        units = [_decoded(r) for r in found]
         scores: dict = {}
-        for r in conn.execute("SELECT * FROM scores WHERE unit_key = ? ORDER BY year", (key,)):
+        for r in conn.execute(sa.select(SCORES).where(SCORES.c.unit_key == key).order_by(SCORES.c.year)).mappings():
             scores.setdefault(r["year"], {})[r["criterion"]] = dict(r)
-        replaced = [dict(r) for r in conn.execute("SELECT * FROM replacements WHERE unit_key = ? ORDER BY id", (key,))]
+        replaced = [dict(r) for r in conn.execute(
+            sa.select(REPLACEMENTS).where(REPLACEMENTS.c.unit_key == key).order_by(REPLACEMENTS.c.id)).mappings()]
     return units, scores, replaced
 
 
-def recorded_years(db_path) -> list:
+def recorded_years(db) -> list:
     """Every year the history holds (for any unit), oldest first."""
-    with closing(connect(db_path, create=False)) as conn:
-        return [r[0] for r in conn.execute("SELECT DISTINCT year FROM units ORDER BY year")]
+    with connect(db, create=False) as conn:
+        return list(conn.execute(sa.select(UNITS.c.year).distinct().order_by(UNITS.c.year)).scalars())

@@ -17,7 +17,8 @@ def register(sub):
     p.add_argument("--year", type=int, help="năm đánh giá (mặc định: năm ghi trong phần lớn biểu mẫu)")
     p.add_argument("--units", help="danh sách đơn vị units.csv (code, name, level) để biết đơn vị nào chưa nộp")
     p.add_argument("--appraisal", help="tệp thẩm định đã nhập (lập bằng dtscore appraisal-sheet)")
-    p.add_argument("--db", help="cơ sở dữ liệu lịch sử SQLite (tạo mới nếu chưa có), ví dụ lich-su.sqlite")
+    p.add_argument("--db", help="cơ sở dữ liệu lịch sử: tệp SQLite (tạo mới nếu chưa có), ví dụ lich-su.sqlite, "
+                   "hoặc địa chỉ PostgreSQL postgresql+psycopg://người_dùng@máy_chủ/tên_csdl")
     p.add_argument("--csv", metavar="THƯ_MỤC", help="xuất thêm các bảng dữ liệu dạng CSV (UTF-8) vào thư mục này")
     p.add_argument("--workers", type=int, help="số tiến trình đọc song song (mặc định: số nhân CPU)")
     p.add_argument("--no-progress", action="store_true", help="không hiện thanh tiến độ")
@@ -71,7 +72,12 @@ def run(args):
             cons.previous = year_units(args.db, cons.year - 1) or None
     from ..result_workbook import write_csv, write_result
 
-    path = write_result(cons, out, inbox=", ".join(args.inbox), db_path=args.db)
+    db = None
+    if args.db:
+        from ..history import shown
+
+        db = shown(args.db)  # a database URL without its password
+    path = write_result(cons, out, inbox=", ".join(args.inbox), db_path=db)
     csv_paths = write_csv(cons, args.csv) if args.csv else []
-    print(summary_text(cons, path, stored, args.db, csv_paths, args.csv))
+    print(summary_text(cons, path, stored, db, csv_paths, args.csv))
     return 0

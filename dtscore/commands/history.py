@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from ..decimals import fmt_vn
 from ..errors import DtscoreError
-from ..history import recorded_years, unit_history
+from ..history import recorded_years, shown, unit_history
 from ..names import level_name
 
 TOP_CHANGES = 10  # criteria listed, largest change first
@@ -13,14 +13,15 @@ TOP_CHANGES = 10  # criteria listed, largest change first
 def register(sub):
     p = sub.add_parser("history", help="Xem kết quả các năm của một đơn vị (từ cơ sở dữ liệu lịch sử)")
     p.add_argument("--unit", required=True, help="mã đơn vị")
-    p.add_argument("--db", default="lich-su.sqlite", help="cơ sở dữ liệu lịch sử (mặc định lich-su.sqlite)")
+    p.add_argument("--db", default="lich-su.sqlite",
+                   help="cơ sở dữ liệu lịch sử: tệp SQLite (mặc định lich-su.sqlite) hoặc địa chỉ PostgreSQL")
     p.set_defaults(func=run)
 
 
 def run(args):
     units, scores, replaced = unit_history(args.db, args.unit)
     if not units:
-        raise DtscoreError(f"Chưa có kết quả nào của đơn vị “{args.unit}” trong {args.db}")
+        raise DtscoreError(f"Chưa có kết quả nào của đơn vị “{args.unit}” trong {shown(args.db)}")
     print(history_text(units, scores, replaced, recorded_years(args.db)))
     return 0
 
