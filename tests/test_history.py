@@ -9,10 +9,10 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
+from dtscore import history
 from dtscore.cli import main
 from dtscore.consolidation import Read, consolidate_reads
 from dtscore.criteria import load_set
-from dtscore import history
 from dtscore.history import record, year_units
 from dtscore.result_workbook import write_result
 from dtscore.sampledata import sample_unit

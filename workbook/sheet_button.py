@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
 
-from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 PKG_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
 DOC_RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -83,7 +83,7 @@ def add_sheet_button(path, sheet: str, cell: str, name: str, text: str, tooltip:
     parts[f"xl/drawings/_rels/drawing{number}.xml.rels"] = (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="{PKG_RELS}">'
         f'<Relationship Id="rId1" Type="{HYPERLINK_TYPE}" Target={quoteattr(target)}/></Relationships>'
-    ).encode("utf-8")
+    ).encode()
     types = parts["[Content_Types].xml"].decode("utf-8")
     override = f'<Override PartName="/{drawing_part}" ContentType="{DRAWING_CONTENT}"/>'
     parts["[Content_Types].xml"] = types.replace("</Types>", override + "</Types>").encode("utf-8")
@@ -100,5 +100,5 @@ def _sheet_part(parts: dict, sheet: str) -> str:
     book = ET.fromstring(parts["xl/workbook.xml"])
     rels = ET.fromstring(parts["xl/_rels/workbook.xml.rels"])
     rid = next(s.get(f"{{{DOC_RELS}}}id") for s in book.iter(f"{{{MAIN}}}sheet") if s.get("name") == sheet)
-    target = next(r.get("Target") for r in rels if r.get("Id") == rid)
+    target = next(r.get("Target", "") for r in rels if r.get("Id") == rid)
     return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
