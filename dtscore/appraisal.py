@@ -23,9 +23,8 @@ from pathlib import Path
 from .criteria import load_set
 from .decimals import fmt_vn
 from .errors import DtscoreError, InputError
-from .findings import ERROR
+from .findings import ERROR, Finding
 from .names import level_name
-from .notes import Note
 from .rescoring import with_scores
 from .result_tables import (
     APPRAISED,
@@ -107,7 +106,7 @@ class AppraisalBook:
             if (set_id, level, key) not in present:
                 code = self.codes[(set_id, level, key)]
                 rows = sorted(r for item in items.values() for r in item.rows)
-                notes.append(Note("APPRAISAL_PROBLEM", f"{SHEET}!dòng {', '.join(map(str, rows))}: đơn vị “{code}” "
+                notes.append(Finding("APPRAISAL_PROBLEM", None, f"{SHEET}!dòng {', '.join(map(str, rows))}: đơn vị “{code}” "
                                                        f"({set_id}, {level_name(level)}) không có hồ sơ trong lần tổng "
                                                        "hợp — không áp dụng"))
         return notes
@@ -168,7 +167,7 @@ def _read_row(book, row, col, number):
     set_id, level, code, key = (nfc(get(h) or "") for h in (SET, LEVEL, CODE, KEY))
     level = _level_code(set_id, level)
     if not (set_id and level and code and key):
-        book.problems.append(Note("APPRAISAL_PROBLEM", f"{SHEET}!dòng {number}: thiếu bộ tiêu chí, cấp, mã đơn vị "
+        book.problems.append(Finding("APPRAISAL_PROBLEM", None, f"{SHEET}!dòng {number}: thiếu bộ tiêu chí, cấp, mã đơn vị "
                                                        "hoặc tiêu chí — không áp dụng"))
         return
     book.codes.setdefault((set_id, level, code_key(code)), code)
@@ -180,10 +179,8 @@ def _read_row(book, row, col, number):
         item.inputs[name] = verified
     if not is_blank(score):
         if item.score is not None and item.score != score:
-            book.problems.append(Note("APPRAISAL_PROBLEM", f"{SHEET}!dòng {number}: {key} của {code} có hai điểm thẩm "
-                                                           f"định khác nhau ({_raw_shown(item.score)} và {_raw_shown(score)}) — dùng điểm sau",
-                                      severity="warning",
-                                      key=key))
+            book.problems.append(Finding("APPRAISAL_PROBLEM", key, f"{SHEET}!dòng {number}: {key} của {code} có hai điểm thẩm "
+                                                           f"định khác nhau ({_raw_shown(item.score)} và {_raw_shown(score)}) — dùng điểm sau", severity="warning"))
         item.score = score
     for header, bucket in ((REASON, item.reasons), (REVIEWER, item.reviewers)):
         text = nfc(get(header) or "")
@@ -275,7 +272,7 @@ def _raw_shown(v) -> str:
 
 
 def apply(cs, level, validation, items: dict):
-    """(appraised result, [Applied], [Refused], [Note]) for one unit; without items the appraised
+    """(appraised result, [Applied], [Refused], [Finding]) for one unit; without items the appraised
     result is the computed one. An entry is applied whole or not at all: a value that does not
     parse or is out of range, a score outside 0 – maximum, a missing reason or reviewer, an unknown
     criterion or input, or a verified figure that still leaves the criterion unscorable is refused."""
@@ -302,8 +299,7 @@ def apply(cs, level, validation, items: dict):
                 else:
                     values[name] = value
                     if warning:
-                        warnings.append(Note("APPRAISAL_WARNING", f"{item.where}: {key} – {warning} (vẫn áp dụng)",
-                                             key=key))
+                        warnings.append(Finding("APPRAISAL_WARNING", key, f"{item.where}: {key} – {warning} (vẫn áp dụng)"))
             if item.score is not None:
                 score, refusal = verified_score(crit, item.score)
                 if refusal:
@@ -328,7 +324,7 @@ def apply(cs, level, validation, items: dict):
         appraised = _rescored(cs, validation, accepted)
     notes = list(warnings)
     for a in accepted.values():  # what was verified, parsed, for the record
-        notes.append(Note("APPRAISED", _applied_message(a, leaves[a.key], result, appraised), key=a.key))
+        notes.append(Finding("APPRAISED", a.key, _applied_message(a, leaves[a.key], result, appraised)))
     refused.sort(key=lambda r: r.where)
     return appraised, list(accepted.values()), refused, notes
 

@@ -30,9 +30,8 @@ from . import appraisal as appraisal_mod
 from .criteria import CriteriaSet, Level, load_set
 from .decimals import fmt_vn, round_half_up, to_decimal
 from .errors import DtscoreError
-from .findings import ERROR, WARNING
+from .findings import ERROR, WARNING, Finding
 from .names import level_name
-from .notes import Note
 from .ranking import competition_ranks, summary
 from .rescoring import with_scores
 from .scoring import NOT_APPLICABLE, PENDING, UNSCORED, UnitResult
@@ -263,7 +262,7 @@ def consolidate(paths, *, year=None, units=None, appraisal=None, workers=None, p
 def consolidate_reads(reads, *, year=None, units=None, appraisal=None, skipped=()) -> Consolidation:
     """The consolidation of files already read (`Read`s): everything after reading."""
     entries = [_entry(read) for read in reads]
-    entries += [Entry(str(p), status=SKIPPED, notes=[Note("FILE_SKIPPED", "Không phải tệp bảng tính, bỏ qua")])
+    entries += [Entry(str(p), status=SKIPPED, notes=[Finding("FILE_SKIPPED", None, "Không phải tệp bảng tính, bỏ qua")])
                 for p in skipped]
     entries.sort(key=lambda e: e.file)
     year = int(year) if year is not None else _common_year(entries)
@@ -302,16 +301,15 @@ def _entry(read: Read) -> Entry:
         entry.year = _year_of(v.result.unit.get("year"))
     if v.error:
         entry.status = UNREADABLE
-        entry.notes.append(Note("FILE_UNREADABLE", v.error))
+        entry.notes.append(Finding("FILE_UNREADABLE", None, v.error))
     elif v.result is None:
         entry.status = UNREADABLE
         reasons = "; ".join(f.message for f in v.findings if f.severity == ERROR) or "không rõ bộ tiêu chí hoặc cấp"
-        entry.notes.append(Note("NOT_SCORED", f"Không chấm được: {reasons}"))
+        entry.notes.append(Finding("NOT_SCORED", None, f"Không chấm được: {reasons}"))
     else:
         entry.computed = v.result
         if not entry.code:
-            entry.notes.append(Note("NO_UNIT_CODE", "Biểu mẫu chưa ghi mã đơn vị: đơn vị được nhận theo tên",
-                                    name="unit_code"))
+            entry.notes.append(Finding("NO_UNIT_CODE", None, "Biểu mẫu chưa ghi mã đơn vị: đơn vị được nhận theo tên", name="unit_code"))
     return entry
 
 
@@ -332,7 +330,7 @@ def _mark_wrong_year(entries, year):
         return
     for e in entries:
         if e.status == USED and e.year is not None and e.year != year:
-            e.notes.append(Note("WRONG_YEAR", f"Biểu mẫu năm {e.year}, đang tổng hợp năm {year}", name="year"))
+            e.notes.append(Finding("WRONG_YEAR", None, f"Biểu mẫu năm {e.year}, đang tổng hợp năm {year}", name="year"))
             e.excluded.append(f"biểu mẫu năm {e.year}")
 
 
@@ -349,11 +347,11 @@ def _settle_duplicates(entries):
         kept = max(same, key=lambda e: e.mtime)  # max keeps the first of equals: entries are sorted by name
         others = [e for e in same if e is not kept]
         names = ", ".join(Path(e.file).name for e in others)
-        kept.notes.append(Note("DUPLICATE_UNIT", f"Đơn vị {kept.code or kept.name} có {len(same)} tệp: dùng tệp này "
+        kept.notes.append(Finding("DUPLICATE_UNIT", None, f"Đơn vị {kept.code or kept.name} có {len(same)} tệp: dùng tệp này "
                                                  f"(sửa gần nhất), bỏ qua {names}"))
         for e in others:
             e.status = SUPERSEDED
-            e.notes.append(Note("SUPERSEDED", f"Bỏ qua tệp này: đơn vị {e.code or e.name} đã có tệp sửa gần hơn "
+            e.notes.append(Finding("SUPERSEDED", None, f"Bỏ qua tệp này: đơn vị {e.code or e.name} đã có tệp sửa gần hơn "
                                               f"{Path(kept.file).name}"))
 
 
@@ -367,17 +365,16 @@ def _match_unit_list(entries, units) -> list:
             continue
         unit = listed.get(code_key(e.code)) if e.code else by_name.get(name_key(e.name))
         if unit is None:
-            e.notes.append(Note("UNKNOWN_UNIT", f"Đơn vị “{e.code or e.name}” không có trong danh sách đơn vị",
-                                name="unit_code"))
+            e.notes.append(Finding("UNKNOWN_UNIT", None, f"Đơn vị “{e.code or e.name}” không có trong danh sách đơn vị", name="unit_code"))
             continue
         seen.add(code_key(unit.code))
         if e.code and unit.name and name_key(unit.name) != name_key(e.name):
-            e.notes.append(Note("UNIT_NAME_DIFFERS", f"Tên trong biểu mẫu “{e.name}” khác tên trong danh sách "
+            e.notes.append(Finding("UNIT_NAME_DIFFERS", None, f"Tên trong biểu mẫu “{e.name}” khác tên trong danh sách "
                                                      f"“{unit.name}” (mã {unit.code})", name="unit_name"))
         if not e.code:
             e.code = unit.code  # identified by name: the list gives the code
         if not _level_is(unit.level, e):
-            e.notes.append(Note("LEVEL_DIFFERS", f"Biểu mẫu {level_name(e.level).lower()}, danh sách ghi đơn vị "
+            e.notes.append(Finding("LEVEL_DIFFERS", None, f"Biểu mẫu {level_name(e.level).lower()}, danh sách ghi đơn vị "
                                                  f"thuộc cấp “{unit.level}”: dùng đúng biểu mẫu của cấp mình", name="level"))
             e.excluded.append(f"biểu mẫu {level_name(e.level).lower()}, danh sách ghi cấp “{unit.level}”")
     return [u for u in units if code_key(u.code) not in seen]
@@ -444,9 +441,9 @@ def _fill_minmax(group: LevelGroup):
                                       group.cs.decimals)
                 filled[id(e)][crit.key] = score
                 if attr == "computed":
-                    e.notes.append(Note("MINMAX_FILLED", f"{crit.key}: giá trị {fmt_vn(value, 4)} (thấp nhất "
+                    e.notes.append(Finding("MINMAX_FILLED", crit.key, f"{crit.key}: giá trị {fmt_vn(value, 4)} (thấp nhất "
                                         f"{fmt_vn(lowest, 4)}, cao nhất {fmt_vn(highest, 4)} trong {len(values)} đơn "
-                                        f"vị) → {fmt_vn(score, group.cs.decimals)} điểm", key=crit.key))
+                                        f"vị) → {fmt_vn(score, group.cs.decimals)} điểm"))
         for e in present:
             setattr(e, attr, with_scores(group.cs, getattr(e, attr), filled[id(e)]))
 

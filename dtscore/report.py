@@ -1,7 +1,7 @@
 """Rendering a UnitResult for people: a plain-text table with Vietnamese labels and decimal commas."""
 
 from .decimals import fmt_vn
-from .findings import CODES, SEVERITY_VN, summary_vn
+from .findings import SEVERITY_VN, summary_vn
 from .names import STATUS_NAMES, level_name
 
 STATUS_VN = {k: v for k, v in STATUS_NAMES.items() if k != "scored"}  # the text report leaves "scored" blank
@@ -30,5 +30,5 @@ def text_report(result, decimals=2) -> str:
         lines.append(f"Chỉ số: {fmt_vn(result.index, 4)}")
     lines += ["", f"Kết quả kiểm tra: {summary_vn(result.findings)}"]
     for f in result.findings:
-        lines.append(f"  [{SEVERITY_VN[f.severity]}] {CODES[f.code][1]}: {f.message}")
+        lines.append(f"  [{SEVERITY_VN[f.severity]}] {f.title}: {f.message}")
     return "\n".join(lines)

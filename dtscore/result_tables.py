@@ -8,10 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from .decimals import fmt_vn
-from .findings import CODES as FINDING_CODES
-from .findings import SEVERITY_VN
+from .findings import CODES, SEVERITY_VN
 from .names import FILE_STATUS_NAMES, LEVEL_NAMES, STATUS_NAMES, level_name
-from .notes import CODES as NOTE_CODES
 from .rules import CHOICE, RATIO
 from .scoring import NOT_APPLICABLE
 from .unitlist import code_key
@@ -204,9 +202,7 @@ def findings_table(cons) -> Table:
 
 
 def _title(code) -> str:
-    if code in FINDING_CODES:
-        return FINDING_CODES[code][1]
-    return NOTE_CODES[code][1] if code in NOTE_CODES else code
+    return CODES[code].title if code in CODES else code
 
 
 # -- raw long tables ---------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from .atomic import write_atomic
 from .criteria import load_set
 from .decimals import fmt_vn
 from .errors import DtscoreError
-from .findings import CODES, ERROR, SEVERITY_VN, WARNING, count_by_severity
+from .findings import ERROR, SEVERITY_VN, WARNING, count_by_severity
 from .names import MODE_NAMES, level_name
 
 REPORT_SUFFIXES = (".xlsx", ".html", ".htm")
@@ -60,7 +60,7 @@ def text_summary(validation) -> str:
     for f in validation.findings:
         where = f" {f.cell}" if f.cell else ""
         name = f" [{f.name}]" if f.name else ""
-        lines.append(f"    – {SEVERITY_VN[f.severity]}{where}{name}: {CODES[f.code][1]} — {f.message}")
+        lines.append(f"    – {SEVERITY_VN[f.severity]}{where}{name}: {f.title} — {f.message}")
     return "\n".join(lines)
 
 
@@ -129,7 +129,7 @@ def _finding_rows(validations):
         unit = (v.submission.unit if v.submission else {}) or {}
         for f in v.findings:
             yield v, f, [v.file, unit.get("code", ""), unit.get("name", ""), f.key or "", f.cell or "", f.name or "",
-                         SEVERITY_VN[f.severity], CODES[f.code][1], f.message]
+                         SEVERITY_VN[f.severity], f.title, f.message]
 
 
 REPORT_TITLE = "KẾT QUẢ KIỂM TRA BIỂU MẪU CHẤM ĐIỂM THI ĐUA CHUYỂN ĐỔI SỐ"
@@ -203,7 +203,7 @@ def html_report(validations, folder=None) -> str:
             continue
         items = "".join(
             f"<tr class={f.severity}><td>{e(f.key or '')}</td><td><code>{e(f.cell or '')}</code></td>"
-            f"<td><code>{e(f.name or '')}</code></td><td>{e(SEVERITY_VN[f.severity])}</td><td>{e(CODES[f.code][1])}</td>"
+            f"<td><code>{e(f.name or '')}</code></td><td>{e(SEVERITY_VN[f.severity])}</td><td>{e(f.title)}</td>"
             f"<td>{e(f.message)}</td></tr>" for f in v.findings)
         unit = (v.submission.unit if v.submission else {}) or {}
         sections.append(f"<h2>{e(unit.get('name') or v.file)} <small>{e(v.file)}</small></h2>"

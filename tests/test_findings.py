@@ -274,7 +274,8 @@ def test_a_wrong_type_claim():
 
 
 def test_every_code_has_a_severity_and_a_vietnamese_title():
-    for code, (severity, title) in CODES.items():
+    for code, entry in CODES.items():
+        severity, title = entry.severity, entry.title
         assert severity in (ERROR, WARNING, "info"), code
         assert title and unicodedata.is_normalized("NFC", title)
 
@@ -315,3 +316,33 @@ def test_every_message_is_nfc_vietnamese_and_names_its_criterion():
 def test_scoring_status_of_a_clean_criterion():
     result = score({"T07": {"option": "co"}}, evidence={"T07": "KH"})
     assert result.criterion("T07").status == SCORED
+
+
+def test_the_docs_table_of_codes_is_generated_from_the_registry():
+    """docs/finding-codes.md is tools/gen_finding_codes.py's output: it fails when a code is added,
+    removed or reworded without regenerating the table."""
+    import importlib.util
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    spec = importlib.util.spec_from_file_location("gen_finding_codes", root / "tools" / "gen_finding_codes.py")
+    generator = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(generator)
+    assert (root / "docs" / "finding-codes.md").read_text(encoding="utf-8") == generator.render(), (
+        "docs/finding-codes.md is out of date: python3 tools/gen_finding_codes.py")
+
+
+def test_every_code_the_code_raises_is_registered_and_every_registered_code_is_raised():
+    """The registry and the modules agree: no code raised that is not registered (Finding refuses it
+    at run time, too late), and no registered code that nothing raises (a documented ghost)."""
+    import re
+    from pathlib import Path
+
+    from dtscore.findings import CODES
+
+    root = Path(__file__).resolve().parent.parent
+    sources = "".join(p.read_text(encoding="utf-8") for folder in ("dtscore", "udfs", "workbook")
+                      for p in (root / folder).rglob("*.py") if p.name != "findings.py")
+    raised = set(re.findall(r'Finding\(\s*"([A-Z_]+)"', sources))
+    assert raised - set(CODES) == set()
+    assert set(CODES) - raised == set()

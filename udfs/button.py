@@ -27,7 +27,7 @@ import xlwings as xw
 from dtscore.criteria import load_set
 from dtscore.decimals import fmt_vn
 from dtscore.errors import DtscoreError
-from dtscore.findings import CODES, ERROR, SEVERITY_VN, WARNING, summary_vn
+from dtscore.findings import ERROR, SEVERITY_VN, WARNING, summary_vn
 from dtscore.submission import CLAIMED, SCORE, TOTAL_CLAIMED, TOTAL_SCORE, CellInfo, split_row_name
 from dtscore.validation import template_formulas, validate_submission
 from dtscore.workbook import layout as L
@@ -160,7 +160,7 @@ def _write_check_sheet(book, validation, summary):
     if not findings:
         sheet.range((HEADER_ROW + 1, 1)).value = [["", "", "", "", "", "", "Không có lỗi: có thể gửi biểu mẫu."]]
         return sheet
-    rows = [[i, SEVERITY_VN[f.severity], f.key or "", f.cell or "", f.name or "", CODES[f.code][1], _text(f.message)]
+    rows = [[i, SEVERITY_VN[f.severity], f.key or "", f.cell or "", f.name or "", f.title, _text(f.message)]
             for i, f in enumerate(findings, start=1)]
     first = HEADER_ROW + 1
     sheet.range((first, 1)).value = rows
