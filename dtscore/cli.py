@@ -10,8 +10,8 @@ import sys
 from . import __version__
 from .errors import DtscoreError
 
-COMMANDS = ["criteria", "score", "validate", "consolidate", "appraisal", "history", "demo", "template", "test",
-            "server"]
+COMMANDS = ["criteria", "score", "validate", "consolidate", "appraisal", "history", "report", "demo", "template",
+            "test", "server"]
 
 
 _ARGPARSE_VN = [  # argparse's error messages, said in Vietnamese
