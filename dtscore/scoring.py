@@ -56,7 +56,7 @@ def _score_leaf(cs, crit: Criterion, raw_inputs: dict, params: dict, year, today
     values: dict = {}
     blocked, missing = False, []
     raw_inputs = dict(raw_inputs or {})
-    if _truthy(raw_inputs.pop("not_applicable", None)):
+    if truthy(raw_inputs.pop("not_applicable", None)):
         if crit.allow_not_applicable:
             return NOT_APPLICABLE, None, values
         findings.append(Finding("INPUT_OUT_OF_RANGE", crit.key,
@@ -118,7 +118,7 @@ def _score_leaf(cs, crit: Criterion, raw_inputs: dict, params: dict, year, today
     return SCORED, round_half_up(result, cs.decimals), values
 
 
-def _truthy(value) -> bool:
+def truthy(value) -> bool:
     if isinstance(value, str):
         return nfc(value).lower() in {"1", "true", "x", "có", "co", "yes", "không áp dụng", "khong ap dung"}
     return bool(value)
@@ -158,7 +158,7 @@ def score_unit(
             row = CriterionResult(crit.key, crit.title, crit.max_points, crit.max_points, None, SCORED,
                                   depth=crit.depth, is_group=True)
             results.append(row)
-            if crit.allow_not_applicable and _truthy(own_inputs.get("not_applicable")):
+            if crit.allow_not_applicable and truthy(own_inputs.get("not_applicable")):
                 row.status, row.applicable_max = NOT_APPLICABLE, Decimal(0)
                 findings.append(Finding("NOT_APPLICABLE", crit.key, f"{crit.key}: nhóm không áp dụng, hạ điểm chuẩn {fmt_vn(crit.max_points)}"))
                 for child in crit.children:  # still listed, all not applicable

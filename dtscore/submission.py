@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 UNIT_CODE, UNIT_NAME, LEVEL, YEAR = "unit_code", "unit_name", "level", "year"
 CRITERIA_SET, CRITERIA_VERSION, CRITERIA_FINGERPRINT = "criteria_set", "criteria_version", "criteria_fingerprint"
 TOTAL_CLAIMED, TOTAL_SCORE = "total_claimed", "total_score"
+CHECK_SUMMARY = "check_summary"  # the template's self-check summary (a formula, never an input)
 HEADER_NAMES = (UNIT_CODE, UNIT_NAME, LEVEL, YEAR, CRITERIA_SET, CRITERIA_VERSION, CRITERIA_FINGERPRINT)
 PARAM_PREFIX = "param_"
 
-# Per criterion KEY: KEY_<input> for each input, and these four.
-CLAIMED, SCORE, EVIDENCE, NOTE = "claimed", "score", "evidence", "note"
-ROW_SUFFIXES = (CLAIMED, SCORE, EVIDENCE, NOTE)
+# Per criterion KEY: KEY_<input> for each input, and these; KEY_status is the self-check's status
+# (a formula the template computes, never an input).
+CLAIMED, SCORE, EVIDENCE, NOTE, STATUS = "claimed", "score", "evidence", "note", "status"
+ROW_SUFFIXES = (CLAIMED, SCORE, EVIDENCE, NOTE, STATUS)
 
 
 def quote_sheet(sheet: str) -> str:
@@ -90,7 +92,7 @@ class Submission:
 
 def split_row_name(name: str) -> tuple:
     """'H12_score' → ('H12', 'score'); names outside a criterion row → (None, None)."""
-    if name in (TOTAL_CLAIMED, TOTAL_SCORE) or name.startswith(PARAM_PREFIX):
+    if name in (TOTAL_CLAIMED, TOTAL_SCORE, CHECK_SUMMARY) or name.startswith(PARAM_PREFIX):
         return None, None
     for suffix in ROW_SUFFIXES:
         if name.endswith("_" + suffix) and len(name) > len(suffix) + 1:

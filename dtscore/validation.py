@@ -28,8 +28,9 @@ from .criteria import CriteriaSet, available_sets, load_set
 from .decimals import fmt_vn, to_decimal
 from .errors import InputError, WorkbookError
 from .findings import WARNING, Finding, summary_vn
-from .scoring import NOT_APPLICABLE, PENDING, UNSCORED, UnitResult, parse_input, score_unit
+from .scoring import NOT_APPLICABLE, PENDING, UNSCORED, UnitResult, parse_input, score_unit, truthy
 from .submission import (
+    CHECK_SUMMARY,
     CLAIMED,
     CRITERIA_FINGERPRINT,
     CRITERIA_SET,
@@ -42,6 +43,7 @@ from .submission import (
     UNIT_CODE,
     UNIT_NAME,
     Submission,
+    split_row_name,
 )
 from .values import date_to_excel_serial, fmt_date_vn, parse_date
 
@@ -272,7 +274,10 @@ def _check_types(sub: Submission, cs, level):
     inputs, claimed, names whose engine WRONG_TYPE these findings replace)."""
     findings, replaced = [], set()
     inputs = {key: dict(values) for key, values in sub.inputs.items()}
+    inside_na_group, marked = _not_applicable(level, inputs)
     for crit in level.leaves():
+        if crit.key in inside_na_group or crit.key in marked:
+            continue  # the engine reads none of its inputs, as the template's self-check
         values = inputs.get(crit.key, {})
         for spec in _specs_of(crit, values):
             name = f"{crit.key}_{spec.name}"
@@ -284,6 +289,8 @@ def _check_types(sub: Submission, cs, level):
                 replaced.add(name)
     claimed = dict(sub.claimed)
     for key, raw in sub.claimed.items():
+        if key in inside_na_group:
+            continue  # its self-score is out of the totals and not read
         spec = rules.InputSpec(CLAIMED, rules.NUMBER, "Điểm tự chấm")
         name = f"{key}_{CLAIMED}"
         problem, value = _type_problem(spec, raw, name)
@@ -292,6 +299,19 @@ def _check_types(sub: Submission, cs, level):
             claimed[key] = value
             replaced.add(name)
     return findings, inputs, claimed, replaced
+
+
+def _not_applicable(level, inputs):
+    """(keys under a group marked "Không áp dụng", leaves marked themselves): the engine scores
+    neither from its inputs."""
+    under, marked = set(), set()
+    for crit in level.walk():
+        if crit.allow_not_applicable and truthy((inputs.get(crit.key) or {}).get("not_applicable")):
+            if crit.is_group:
+                under |= {c.key for c in crit.walk() if c is not crit}
+            else:
+                marked.add(crit.key)
+    return under, marked
 
 
 def _specs_of(crit, values):
@@ -396,7 +416,10 @@ def _check_formulas(sub: Submission, cs: CriteriaSet, level) -> list:
     for name in sorted(names & set(sub.cells), key=lambda n: _row_key(sub.cells[n].coord)):
         info = sub.cells[name]
         key = crit_of.get(name)
-        what = f"{key} – Điểm tính" if key else ("Tổng điểm tính" if name == TOTAL_SCORE else "Tổng điểm tự chấm")
+        what = f"{key} – Điểm tính" if key else _COMPUTED_LABELS.get(name)
+        if what is None:  # the self-check's status of a criterion
+            key, _ = split_row_name(name)
+            what = f"{key} – Trạng thái"
         choices = formulas.get(name) or {}
         if not info.formula:
             shown = "để trống" if info.value is None else f"chứa giá trị gõ tay {_shown(info.value)}"
@@ -411,6 +434,8 @@ def _check_formulas(sub: Submission, cs: CriteriaSet, level) -> list:
 
 
 MODES = ("udf", "native")
+_COMPUTED_LABELS = {TOTAL_SCORE: "Tổng điểm tính", TOTAL_CLAIMED: "Tổng điểm tự chấm",
+                    CHECK_SUMMARY: "Kết quả tự kiểm tra"}
 
 
 def template_formulas(sub: Submission, criteria_sets=()) -> dict:

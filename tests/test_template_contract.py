@@ -115,10 +115,10 @@ def test_every_criterion_once_in_the_decisions_order(workbooks, soctrang, level,
 def test_names_are_exactly_the_contract(workbooks, soctrang, level, mode):
     wb = workbooks[level, mode]
     names = set(_names(wb))
-    expected = HEADER_NAMES | {"total_claimed", "total_score", "formula_mode"}
+    expected = HEADER_NAMES | {"total_claimed", "total_score", "formula_mode", "check_summary"}
     expected |= {f"param_{p}" for p in ("plan_due", "report_due", "team_plan_due", "team_report_due")}
     for crit in soctrang.level(level).walk():
-        expected |= {f"{crit.key}_{s}" for s in ("claimed", "score", "evidence", "note")}
+        expected |= {f"{crit.key}_{s}" for s in ("claimed", "score", "evidence", "note", "status")}
         expected |= {f"{crit.key}_{spec.name}" for spec in crit.inputs}
         if crit.allow_not_applicable:
             expected.add(f"{crit.key}_not_applicable")

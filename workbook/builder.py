@@ -3,8 +3,8 @@
     build_template(cs, "huyen", "mau-huyen.xlsx", unit_code="H01", unit_name="…", formulas="native")
 
 Sheets: "Hướng dẫn" (how to fill in), "Thông tin" (unit, set, fingerprint, contact), "Chấm điểm"
-(score_sheet.py), "Tham số" (the set's parameters and the option lists, protected) and, in UDF mode,
-"xlwings.conf". The workbook-scoped defined names (docs/DESIGN.md, "Workbook contract") are the only
+(score_sheet.py), "Tham số" (the set's parameters and the option lists, protected), "Tự kiểm tra"
+(check_sheet.py: the self-check's list) and, in UDF mode, "xlwings.conf". The workbook-scoped defined names (docs/DESIGN.md, "Workbook contract") are the only
 thing readers rely on.
 """
 
@@ -24,6 +24,7 @@ from dtscore.values import nfc
 
 from . import layout as L
 from . import styles as S
+from .check_sheet import write_check_sheet
 from .filling import fill
 from .guide import write_guide
 from .score_sheet import Context, write_score_sheet
@@ -79,13 +80,15 @@ def make_workbook(cs, level_code, *, unit_code="", unit_name="", year=None, form
     info = wb.create_sheet(L.SHEET_INFO)
     score = wb.create_sheet(L.SHEET_SCORE)
     params = wb.create_sheet(L.SHEET_PARAMS)
+    check = wb.create_sheet(L.SHEET_CHECK)
     names: dict = {}
 
     info_refs = _write_info(info, cs, level, year, formulas, nfc(unit_code or ""), nfc(unit_name or ""),
                             nfc(contact or ""), names)
     param_refs, option_ranges = _write_params(params, cs, level, names)
     ctx = Context(cs, level, year, formulas, param_refs, option_ranges, info_refs["unit_name"], names)
-    write_score_sheet(score, ctx, Validations(year))
+    blocks = write_score_sheet(score, ctx, Validations(year))
+    write_check_sheet(check, names, L.FIRST_DATA_ROW, blocks[-1].last, len(blocks))
     write_guide(guide, cs, level, year, formulas)
     if formulas == "udf":
         _write_addin_config(wb.create_sheet(L.SHEET_ADDIN))

@@ -47,10 +47,17 @@ def _paragraphs(cs, level, year, formulas):
         ("legend", (S.COMPUTED_FILL, "Nền xanh: ô tự động tính hoặc do Sở TTTT ghi, đã khóa.")),
         ("legend", (S.GROUP_FILL, "Nền xám: nhóm tiêu chí và dòng tổng cộng (cộng điểm các mục con).")),
         ("legend", (S.MISMATCH_FILL, "Nền đỏ: điểm tự chấm khác điểm tính hoặc vượt điểm chuẩn.")),
+        ("legend", (S.ERROR_FILL, "Tô đỏ (cả ô số liệu, căn cứ, trạng thái): lỗi cần sửa — cột “Trạng thái” nói lý do.")),
+        ("legend", (S.WARNING_FILL, "Tô cam: cảnh báo, cần xem lại (ví dụ chưa ghi căn cứ, văn bản chưa ban hành).")),
         ("legend", (None, f"{nf.NA_TEXT}: không áp dụng (không tính vào tổng, điểm chuẩn được hạ). "
                           f"“{nf.PENDING_TEXT}”: tiêu chí so sánh giữa các đơn vị, Sở TTTT tính khi tổng hợp.")),
         ("head", "4. Tính lại và kiểm tra"),
         ("item", mode),
+        ("item", f"Tự kiểm tra (không cần cài thêm gì): cột “Trạng thái” của mỗi tiêu chí nói lỗi đầu tiên cần sửa "
+                 f"(thiếu số liệu, gõ chữ vào ô số hoặc ngày, số ngoài phạm vi, điểm tự chấm khác điểm tính, chưa ghi "
+                 f"căn cứ…) hoặc “Đạt”; ô có lỗi được tô màu. Dòng đầu trang “{L.SHEET_SCORE}” tóm tắt số lỗi và "
+                 f"cảnh báo; trang “{L.SHEET_CHECK}” liệt kê chúng, bấm vào ô để tới nơi cần sửa. Sửa đến khi "
+                 "hiện “Không có lỗi” rồi hãy gửi."),
         ("item", "Excel tự tính lại khi mở tệp và khi nhập số liệu. Nếu thấy điểm chưa cập nhật: bấm F9 "
                  "(Ctrl+Alt+F9 để tính lại toàn bộ). LibreOffice: Dữ liệu › Tính toán › Tính lại vô điều kiện "
                  "(Ctrl+Shift+F9)."),

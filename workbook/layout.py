@@ -12,6 +12,7 @@ SHEET_GUIDE = "Hướng dẫn"
 SHEET_INFO = "Thông tin"
 SHEET_SCORE = "Chấm điểm"
 SHEET_PARAMS = "Tham số"
+SHEET_CHECK = "Tự kiểm tra"  # the self-check's list (the add-in's button writes its own "Kiểm tra")
 # The sheet button of xlwings Server/Lite: a shape of this name on the score sheet, linked to this cell
 BUTTON_SHAPE = "btnKiemTra"
 BUTTON_CELL = "N2"
@@ -52,12 +53,23 @@ DIFF = Column("J", "Chênh lệch (tự chấm − tính)", 10)
 EVIDENCE = Column("K", "Căn cứ tính điểm (số, ngày văn bản, nguồn số liệu)", 30)
 NOTE = Column("L", "Ghi chú", 18)
 APPLICABLE = Column("M", "Điểm chuẩn áp dụng", 10)  # hidden helper: max once KAD parts are out
+STATUS = Column("N", "Trạng thái (tự kiểm tra)", 30)  # the first problem to fix, or "Đạt" (self_check.py)
+# Hidden helpers of the self-check, on the criterion's first row unless said otherwise
+ERRORS = Column("O", "Số lỗi", 6)
+WARNINGS = Column("P", "Số cảnh báo", 6)
+VALUE_FLAG = Column("Q", "Mức lỗi ô Giá trị", 6)  # on every row: 2 error, 1 warning, 0 for the F cell
+CLAIM_FLAG = Column("R", "Mức lỗi ô Điểm tự chấm", 6)
+EVIDENCE_FLAG = Column("S", "Mức lỗi ô Căn cứ", 6)
+TARGET = Column("T", "Ô cần sửa", 8)  # address of the first problem's cell
+RANK = Column("U", "Thứ tự trong danh sách Tự kiểm tra", 6)
 
-SCORE_COLUMNS = (STT, KEY, TITLE, MAX, LABEL, VALUE, UNIT, CLAIMED, SCORE, DIFF, EVIDENCE, NOTE, APPLICABLE)
-PRINTED_COLUMNS = SCORE_COLUMNS[:-1]
-MERGED_COLUMNS = (STT, KEY, TITLE, MAX, CLAIMED, SCORE, DIFF, EVIDENCE, NOTE, APPLICABLE)
+SCORE_COLUMNS = (STT, KEY, TITLE, MAX, LABEL, VALUE, UNIT, CLAIMED, SCORE, DIFF, EVIDENCE, NOTE, APPLICABLE, STATUS)
+PRINTED_COLUMNS = tuple(c for c in SCORE_COLUMNS if c is not APPLICABLE)
+HIDDEN_COLUMNS = (APPLICABLE, ERRORS, WARNINGS, VALUE_FLAG, CLAIM_FLAG, EVIDENCE_FLAG, TARGET, RANK)
+MERGED_COLUMNS = (STT, KEY, TITLE, MAX, CLAIMED, SCORE, DIFF, EVIDENCE, NOTE, APPLICABLE, STATUS)
 
-HEADER_ROW = 5  # column headers; the next row numbers the columns (1), (2), … as forms do
+SUMMARY_ROW = 4  # the self-check's summary ("3 lỗi, 1 cảnh báo — xem cột Trạng thái")
+HEADER_ROW = 6  # column headers; the next row numbers the columns (1), (2), … as forms do
 FIRST_DATA_ROW = HEADER_ROW + 2
 
 LINE_HEIGHT = 14.5  # points per wrapped line of 11-point Times New Roman, with some air

@@ -82,6 +82,16 @@ def sheet_to_csv(paths, out_dir, sheet_number: int, sheet_name: str, *, recalc: 
     return _run(paths, out_dir, target, lambda p: f"{p.stem}-{sheet_name}.csv", "csv", recalc, timeout)
 
 
+def sheets_to_csv(paths, out_dir, sheet_names, *, recalc: bool = True, timeout: float = 600) -> list:
+    """Every sheet of every workbook as CSV (as sheet_to_csv), one soffice process; every workbook
+    must have the sheets `sheet_names` (in any order). Returns, in input order, {sheet name: CSV path}."""
+    target = "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033,false,true,false,false,false,-1"
+    first = sheet_names[0]
+    _run(paths, out_dir, target, lambda p: f"{p.stem}-{first}.csv", "csv", recalc, timeout)
+    out_dir = Path(out_dir).resolve()
+    return [{name: out_dir / f"{Path(p).stem}-{name}.csv" for name in sheet_names} for p in paths]
+
+
 def read_csv_grid(path) -> dict:
     """{(row, column): text} of a CSV export, both counted from 1 as in the sheet; blanks left out."""
     grid = {}

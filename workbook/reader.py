@@ -23,6 +23,7 @@ from xml.etree import ElementTree as ET
 
 from dtscore.errors import WorkbookError
 from dtscore.submission import (
+    CHECK_SUMMARY,
     CLAIMED,
     CRITERIA_FINGERPRINT,
     CRITERIA_SET,
@@ -370,7 +371,7 @@ def submission_from_cells(cells: dict, *, file="", sha256="", sheets=(), unresol
     claimed, evidence, notes, parameters, stray = {}, {}, {}, {}, []
     for name in sorted(cells, key=lambda n: (_row(cells[n].coord), cells[n].coord)):
         value = cells[name].value
-        if name in HEADER_NAMES or name in (TOTAL_CLAIMED, TOTAL_SCORE, FORMULA_MODE_NAME):
+        if name in HEADER_NAMES or name in (TOTAL_CLAIMED, TOTAL_SCORE, FORMULA_MODE_NAME, CHECK_SUMMARY):
             continue
         if name.startswith(PARAM_PREFIX):
             parameters[name[len(PARAM_PREFIX):]] = value

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.formatting.rule import FormulaRule
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from dtscore import rules
@@ -16,6 +16,7 @@ from dtscore.printing import set_margins
 
 from . import layout as L
 from . import native_formulas as nf
+from . import self_check as sc
 from . import styles as S
 from .validations import Validations
 
@@ -104,9 +105,10 @@ def write_score_sheet(ws, ctx: Context, dv: Validations):
     sheet = L.SHEET_SCORE
     decimals = cs.decimals
     score_fmt = S.score_format(decimals)
-    for col in L.SCORE_COLUMNS:
+    for col in L.SCORE_COLUMNS + L.HIDDEN_COLUMNS:
         ws.column_dimensions[col.letter].width = col.width
-    ws.column_dimensions[L.APPLICABLE.letter].hidden = True
+    for col in L.HIDDEN_COLUMNS:
+        ws.column_dimensions[col.letter].hidden = True
     _write_heading(ws, ctx)
 
     blocks = _plan(level)
@@ -116,9 +118,9 @@ def write_score_sheet(ws, ctx: Context, dv: Validations):
     def name(n, column, row):
         ctx.names[n] = L.absolute(sheet, f"{column.letter}{row}")
 
-    def na_flags(crit):
-        """Not-applicable tests of the criterion and every group above it."""
-        flags, key = [], crit.key
+    def na_flags(crit, own=True):
+        """Not-applicable tests of the criterion (unless own=False) and every group above it."""
+        flags, key = [], crit.key if own else parents.get(crit.key)
         while key is not None:
             block = by_key[key]
             if block.na_row is not None:
@@ -193,6 +195,10 @@ def write_score_sheet(ws, ctx: Context, dv: Validations):
                 prompt=("Theo Quyết định: " + hint) if hint else "Ghi số, ngày văn bản, nguồn số liệu.")
         dv.text(block.cell(L.NOTE))
 
+        groups_na = na_flags(crit, own=False)
+        _write_self_check(ws, ctx, block, sc.any_of(groups_na) if groups_na else None, _subtree_end(block, by_key))
+        name(f"{crit.key}_status", L.STATUS, top)
+
         if block.last > block.first:
             for col in L.MERGED_COLUMNS:
                 ws.merge_cells(f"{col.letter}{block.first}:{col.letter}{block.last}")
@@ -201,6 +207,7 @@ def write_score_sheet(ws, ctx: Context, dv: Validations):
     last = blocks[-1].last
     totals_row = _write_totals(ws, ctx, [by_key[c.key] for c in level.criteria], last + 1, name)
     _conditional_formats(ws, L.FIRST_DATA_ROW, last, decimals)
+    _write_summary(ws, ctx, last, name)
     end = _write_signatures(ws, ctx, totals_row + 2)
     _print_setup(ws, end)
     dv.attach(ws)
@@ -210,6 +217,69 @@ def write_score_sheet(ws, ctx: Context, dv: Validations):
     ws.protection.formatRows = False
     ws.protection.formatCells = False  # the button colours offending cells, also where it cannot unprotect (Office.js)
     return blocks
+
+
+def _subtree_end(block, by_key) -> int:
+    """The last row of a criterion and everything under it."""
+    crit = block.crit
+    while crit.children:
+        crit = crit.children[-1]
+    return by_key[crit.key].last
+
+
+def _write_self_check(ws, ctx, block, groups_na, end):
+    """Status, counts, cell flags, the first problem's address and its place in the list."""
+    crit, top = block.crit, block.first
+    score, claimed, evidence = block.abs(L.SCORE), block.abs(L.CLAIMED), block.abs(L.EVIDENCE)
+    na_cell = block.abs(L.VALUE, block.na_row) if block.na_row is not None else None
+    otherwise = None
+    if crit.is_group:
+        checks = sc.group(na_cell, score, groups_na, nf.na_flag(na_cell) if na_cell else None)
+        parts = f"SUM({L.ERRORS.letter}{top + 1}:{L.WARNINGS.letter}{end})"
+        otherwise = f"IF({parts}>0,{nf.text(sc.PARTS_TEXT)},{nf.text(sc.OK_TEXT)})"
+    else:
+        checks = sc.leaf(crit, _formula_cells(ctx, block), claimed, score, evidence, na_cell, ctx.cs.year, groups_na)
+        ws[block.cell(L.CLAIM_FLAG)] = "=" + sc.flag_formula(checks, claimed)
+        ws[block.cell(L.EVIDENCE_FLAG)] = "=" + sc.flag_formula(checks, evidence)
+    for row in range(block.first, block.last + 1):
+        cell = f"$F${row}"
+        if sc.has_targets(checks, cell):
+            ws[f"{L.VALUE_FLAG.letter}{row}"] = "=" + sc.flag_formula(checks, cell)
+    status = ws[block.cell(L.STATUS)]
+    status.value = "=" + sc.status_formula(checks, otherwise)
+    _style(status, S.BOLD if crit.is_group else S.BODY, S.GROUP_FILL if crit.is_group else S.COMPUTED_FILL)
+    errors, warnings = block.cell(L.ERRORS), block.cell(L.WARNINGS)
+    ws[errors] = "=" + sc.count_formula(checks, sc.ERROR)
+    ws[warnings] = "=" + sc.count_formula(checks, sc.WARNING)
+    ws[block.cell(L.TARGET)] = "=" + sc.target_formula(checks)
+    rank = L.RANK.letter
+    ws[block.cell(L.RANK)] = f'=IF({errors}+{warnings}>0,COUNT(${rank}${L.HEADER_ROW + 1}:{rank}{top - 1})+1,"")'
+
+
+def _write_summary(ws, ctx, last, name):
+    """Row 4: the self-check's counts over every criterion and the unit's code and name."""
+    row = L.SUMMARY_ROW
+    first = L.FIRST_DATA_ROW
+    code, unit_name = ctx.names["unit_code"], ctx.names["unit_name"]
+    errors, warnings = f"{L.ERRORS.letter}{row}", f"{L.WARNINGS.letter}{row}"
+    ws[errors] = f"=SUM({L.ERRORS.letter}{first}:{L.ERRORS.letter}{last})+IF({sc.blank(code)},1,0)"
+    ws[warnings] = f"=SUM({L.WARNINGS.letter}{first}:{L.WARNINGS.letter}{last})+IF({sc.blank(unit_name)},1,0)"
+    label_end = L.MAX.letter
+    ws.merge_cells(f"A{row}:{label_end}{row}")
+    ws[f"A{row}"] = "Tự kiểm tra (tự cập nhật khi nhập):"
+    ws[f"A{row}"].font = S.BOLD
+    ws[f"A{row}"].alignment = Alignment(horizontal="right", vertical="center")
+    start, end = L.LABEL.letter, L.PRINTED_COLUMNS[-1].letter
+    ws.merge_cells(f"{start}{row}:{end}{row}")
+    summary = ws[f"{start}{row}"]
+    summary.value = "=" + sc.summary_formula(errors, warnings)
+    summary.font = S.BOLD
+    summary.alignment = Alignment(horizontal="left", vertical="center")
+    name("check_summary", L.LABEL, row)
+    ws.conditional_formatting.add(f"{start}{row}", FormulaRule(formula=[f"${errors}>0"], fill=S.ERROR_FILL,
+                                                                font=Font(color=S.ERROR_FONT_COLOR, bold=True)))
+    ws.conditional_formatting.add(f"{start}{row}", FormulaRule(formula=[f"${warnings}>0"], fill=S.WARNING_FILL))
+    ws.conditional_formatting.add(f"{start}{row}", FormulaRule(formula=["TRUE"], fill=S.COMPUTED_FILL))
 
 
 def _write_input(ws, dv, ctx, crit, spec, row, name):
@@ -246,10 +316,15 @@ def _write_input(ws, dv, ctx, crit, spec, row, name):
 
 
 def _leaf_formula(ctx, block, flags) -> str:
+    return nf.leaf_formula(block.crit, _formula_cells(ctx, block), ctx.formulas, flags)
+
+
+def _formula_cells(ctx, block) -> rules.FormulaCells:
+    """What the criterion's formulas refer to (its input cells, due dates, option lists)."""
     crit = block.crit
     rows = block.input_rows
     dated = [rows[spec.name] for spec in crit.inputs if spec.deadline]
-    cells = rules.FormulaCells(
+    return rules.FormulaCells(
         max_points=crit.max_points,
         decimals=ctx.cs.decimals,
         allow_not_applicable=crit.allow_not_applicable,
@@ -261,7 +336,6 @@ def _leaf_formula(ctx, block, flags) -> str:
         done_range=f"${L.VALUE.letter}${min(dated)}:${L.VALUE.letter}${max(dated)}" if dated else "",
         options=ctx.options.get(crit.key),
     )
-    return nf.leaf_formula(crit, cells, ctx.formulas, flags)
 
 
 def _set_heights(ws, block):
@@ -287,30 +361,33 @@ def _set_heights(ws, block):
 def _write_heading(ws, ctx):
     cs, level = ctx.cs, ctx.level
     last = L.PRINTED_COLUMNS[-1].letter
-    ws.merge_cells(f"A1:{last}1")
+    titles = L.APPLICABLE.letter  # the titles stop before the status column: its N2 holds the sheet button
+    ws.merge_cells(f"A1:{titles}1")
     ws["A1"] = f"BẢNG TỰ CHẤM ĐIỂM {cs.heading} NĂM {ctx.year}"
     ws["A1"].font = S.TITLE
     ws["A1"].alignment = S.CENTER
-    ws.merge_cells(f"A2:{last}2")
+    ws.merge_cells(f"A2:{titles}2")
     ws["A2"] = f"{level.title} — {cs.title}"
     ws["A2"].font = S.SUBTITLE
     ws["A2"].alignment = S.WRAP_CENTER
     ws.row_dimensions[2].height = L.height_for(L.text_lines(ws["A2"].value, 150))
-    ws.merge_cells(f"A3:{last}3")
+    ws.merge_cells(f"A3:{titles}3")
     ws["A3"] = f'="Đơn vị: "&{ctx.unit_name_ref}'
     ws["A3"].font = S.SUBTITLE
     ws["A3"].alignment = S.CENTER
-    ws.merge_cells(f"A4:{last}4")
-    ws["A4"] = (f"Ô nền vàng: đơn vị nhập. Ô nền xanh: tự động tính (đã khóa). "
-                f"{nf.NA_TEXT} = không áp dụng. Xem trang “{L.SHEET_GUIDE}”.")
-    ws["A4"].font = S.ITALIC_NOTE
-    ws["A4"].alignment = S.CENTER
-    for col in L.SCORE_COLUMNS:
+    legend = L.HEADER_ROW - 1
+    ws.merge_cells(f"A{legend}:{last}{legend}")
+    ws[f"A{legend}"] = (f"Ô nền vàng: đơn vị nhập. Ô nền xanh: tự động tính (đã khóa). Ô tô đỏ: lỗi cần sửa; "
+                        f"ô tô cam: cần xem lại (cột “Trạng thái” nói lý do). {nf.NA_TEXT} = không áp dụng. "
+                        f"Xem trang “{L.SHEET_GUIDE}”.")
+    ws[f"A{legend}"].font = S.ITALIC_NOTE
+    ws[f"A{legend}"].alignment = S.CENTER
+    for number_, col in enumerate(L.PRINTED_COLUMNS, 1):
         head = ws[f"{col.letter}{L.HEADER_ROW}"]
         head.value = col.header
         _style(head, S.BOLD, S.HEADER_FILL, S.WRAP_CENTER)
         number = ws[f"{col.letter}{L.HEADER_ROW + 1}"]
-        number.value = f"({L.SCORE_COLUMNS.index(col) + 1})"
+        number.value = f"({number_})"
         _style(number, S.font(size=S.BODY_SIZE - 1, italic=True), S.HEADER_FILL, S.CENTER)
     ws.row_dimensions[L.HEADER_ROW].height = L.height_for(3)
 
@@ -379,12 +456,27 @@ def _write_totals(ws, ctx, top_blocks, row, name) -> int:
 
 
 def _conditional_formats(ws, first, last, decimals):
-    """A self-score that differs from the computed score (or exceeds the maximum) turns red."""
+    """A self-score that differs from the computed score (or exceeds the maximum) turns red; every
+    cell the self-check finds a problem in is coloured (red: error, orange: warning), and so is
+    the status."""
     h, i, d = f"$H{first}", f"$I{first}", f"$D{first}"
     differs = f"AND(ISNUMBER({h}),OR(AND(ISNUMBER({i}),ROUND({h},{decimals})<>{i}),{h}>{d}))"
     red = FormulaRule(formula=[differs], fill=S.MISMATCH_FILL, font=Font(color=S.MISMATCH_FONT_COLOR, bold=True))
     ws.conditional_formatting.add(f"H{first}:H{last}", red)
     ws.conditional_formatting.add(f"J{first}:J{last}", red)
+    error_font = Font(color=S.ERROR_FONT_COLOR, bold=True)
+    for column, flag in ((L.VALUE, L.VALUE_FLAG), (L.CLAIMED, L.CLAIM_FLAG), (L.EVIDENCE, L.EVIDENCE_FLAG)):
+        cells = f"{column.letter}{first}:{column.letter}{last}"
+        # a blank input stays yellow ("type here"; its status says it is missing): a fresh template is not all red
+        typed = f"NOT(ISBLANK({column.letter}{first}))" if column is L.VALUE else "TRUE"
+        ws.conditional_formatting.add(cells, FormulaRule(formula=[f"AND(${flag.letter}{first}=2,{typed})"],
+                                                         fill=S.ERROR_FILL, font=error_font))
+        ws.conditional_formatting.add(cells, FormulaRule(formula=[f"AND(${flag.letter}{first}=1,{typed})"],
+                                                         fill=S.WARNING_FILL))
+    status = f"{L.STATUS.letter}{first}:{L.STATUS.letter}{last}"
+    errors, warnings = f"${L.ERRORS.letter}{first}", f"${L.WARNINGS.letter}{first}"
+    ws.conditional_formatting.add(status, FormulaRule(formula=[f"N({errors})>0"], fill=S.ERROR_FILL, font=error_font))
+    ws.conditional_formatting.add(status, FormulaRule(formula=[f"N({warnings})>0"], fill=S.WARNING_FILL))
 
 
 def _write_signatures(ws, ctx, row) -> int:

@@ -15,12 +15,18 @@ HEADER_COLOR = "BDD7EE"
 MISMATCH_COLOR = "F8CBAD"
 MISMATCH_FONT_COLOR = "9C0006"
 NOTE_FONT_COLOR = "595959"
+ERROR_COLOR = "FFC7CE"  # the self-check: a cell with an error, and a warning (orange: input cells are yellow)
+ERROR_FONT_COLOR = "9C0006"
+WARNING_COLOR = "F8B26A"
+LINK_COLOR = "0563C1"
 
 INPUT_FILL = PatternFill("solid", start_color=INPUT_COLOR, end_color=INPUT_COLOR)
 COMPUTED_FILL = PatternFill("solid", start_color=COMPUTED_COLOR, end_color=COMPUTED_COLOR)
 GROUP_FILL = PatternFill("solid", start_color=GROUP_COLOR, end_color=GROUP_COLOR)
 HEADER_FILL = PatternFill("solid", start_color=HEADER_COLOR, end_color=HEADER_COLOR)
 MISMATCH_FILL = PatternFill("solid", start_color=MISMATCH_COLOR, end_color=MISMATCH_COLOR)
+ERROR_FILL = PatternFill("solid", start_color=ERROR_COLOR, end_color=ERROR_COLOR)
+WARNING_FILL = PatternFill("solid", start_color=WARNING_COLOR, end_color=WARNING_COLOR)
 
 _THIN = Side(style="thin", color="808080")
 BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)

@@ -32,6 +32,7 @@ from .base import (
     NUMBER,
     PENDING,
     RATIO,
+    ExcelCheck,
     FormulaCells,
     InputSpec,
     Option,
@@ -66,6 +67,6 @@ def register(kind: RuleKind) -> RuleKind:
 
 __all__ = [
     "CHOICE", "COUNT", "DATE", "INPUT_TYPES", "NOT_APPLICABLE", "NUMBER", "PENDING", "RATIO", "RULE_KINDS",
-    "FormulaCells", "InputSpec", "Option", "RawRule", "RuleError", "RuleKind", "choices", "counts", "lateness",
+    "ExcelCheck", "FormulaCells", "InputSpec", "Option", "RawRule", "RuleError", "RuleKind", "choices", "counts", "lateness",
     "ratios", "register",
 ]  # fmt: skip

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from . import excel, ratios
 from .base import COUNT, InputSpec, RuleKind
-from .excel import num
+from .excel import ExcelCheck, num
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,11 @@ class AllOrNothing(RuleKind):
         if t == 0:
             problems.append(("total", "tổng số tổ bằng 0"))
         return problems
+
+    def excel_checks(self, rule, cells) -> list[ExcelCheck]:
+        active, total = cells.inputs["active"], cells.inputs["total"]
+        return [ExcelCheck("active", ("active", "total"), f"{active}>{total}", "số tổ có hoạt động lớn hơn tổng số tổ"),
+                ExcelCheck("total", ("total",), f"{total}=0", "tổng số tổ bằng 0")]
 
     def score(self, max_points, values, rule, params):
         return ratios.all_or_nothing(max_points, values["active"], values["total"])

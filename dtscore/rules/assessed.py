@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from ..decimals import fmt_vn
 from . import choices, excel
 from .base import NUMBER, InputSpec, RawRule, RuleKind
-from .excel import num
+from .excel import ExcelCheck, num
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,10 @@ class Assessed(RuleKind):
         if points is not None and max_points is not None and points > max_points:
             return [("points", f"điểm được đánh giá {fmt_vn(points, 4)} vượt điểm chuẩn {fmt_vn(max_points, 4)}")]
         return []
+
+    def excel_checks(self, rule, cells) -> list[ExcelCheck]:
+        points = cells.inputs["points"]
+        return [ExcelCheck("points", ("points",), f"{points}>{num(cells.max_points)}", "điểm được đánh giá vượt điểm chuẩn")]
 
     def score(self, max_points, values, rule, params):
         return choices.assessed(values["points"], max_points)

@@ -11,7 +11,7 @@ from typing import Any, ClassVar, Protocol
 
 from ..errors import DtscoreError
 from . import excel
-from .excel import FormulaCells
+from .excel import ExcelCheck, FormulaCells
 
 DATE, RATIO, COUNT, NUMBER, CHOICE = "date", "ratio", "count", "number", "choice"
 INPUT_TYPES = (DATE, RATIO, COUNT, NUMBER, CHOICE)
@@ -145,6 +145,8 @@ class RuleKind:
     check(values, rule, max_points)           [(input name, message)]: input problems that block scoring
     excel_native(rule, cells) -> str          the plain-Excel formula (no leading "=")
     excel_udf(rule, cells) -> str             the DT_* call of a UDF-mode template
+    excel_checks(rule, cells) -> [ExcelCheck] `check`'s problems (and the kind's other errors on
+                                              valid inputs) as Excel conditions, for the self-check
     sample(rule, sampler) -> {input: value}   plausible inputs of a made-up unit (demo, tests)
 
     `rule` is the parsed Params or the YAML mapping (parsed on the way in); `values` are inputs
@@ -215,4 +217,9 @@ class RuleKind:
     def excel_udf(self, rule, cells: FormulaCells) -> str:
         """DT_SCORE with the set's own rule: right for every kind, so the default."""
         return excel.dt_score(cells)
+
+    def excel_checks(self, rule, cells: FormulaCells) -> list[ExcelCheck]:
+        """The problems `check` finds, as conditions over the input cells; the checks every input
+        type has (blank, unreadable, out of range) come from its InputSpec, not from here."""
+        return []
 

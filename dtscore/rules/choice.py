@@ -50,12 +50,9 @@ class Choice(RuleKind):
         return {"option": sampler.rng.choices(options, weights=weights)[0].code}
 
     def excel_native(self, rule, cells) -> str:
-        """The points of the chosen option, found by its Vietnamese label (or its code); blank → 0.
-        MATCH treats * ? ~ as wildcards: when a label contains one, the typed text is escaped."""
+        """The points of the chosen option, found by its Vietnamese label (or its code); blank → 0."""
         labels, points, codes = cells.options
-        key = option = cells.inputs["option"]
-        if any(ch in o.label for o in self.params_of(rule).options for ch in "~*?"):
-            key = f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({option},"~","~~"),"*","~*"),"?","~?")'
+        key = excel.match_key(cells.inputs["option"], self.params_of(rule).options)
         by_label = f"INDEX({points},MATCH({key},{labels},0))"
         by_code = f"INDEX({points},MATCH({key},{codes},0))"
         return excel.rounded(f"IFERROR({by_label},IFERROR({by_code},0))", cells.decimals)

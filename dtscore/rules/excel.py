@@ -41,6 +41,19 @@ class FormulaCells:
     options: tuple | None = None
 
 
+@dataclass(frozen=True)
+class ExcelCheck:
+    """A kind's own input problem as Excel formula text, for the template's self-check
+    (workbook/self_check.py): `condition` is TRUE where the kind's `check` would report the
+    problem; the self-check evaluates it only once every input in `needs` holds a readable value
+    (as `check` sees only parsed values). `target` is the input the finding names."""
+
+    target: str
+    needs: tuple
+    condition: str
+    message: str
+
+
 def num(x) -> str:
     """A number as a formula literal: Decimal('0.950') → 0.95, 8 → 8 (never 1E+1)."""
     d = Decimal(str(x))
@@ -111,3 +124,11 @@ def not_applicable_guard(flags, formula: str) -> str:
         return formula
     test = flags[0] if len(flags) == 1 else "OR(" + ",".join(flags) + ")"
     return f"IF({test},{text(NA_TEXT)},{formula})"
+
+
+def match_key(option, options) -> str:
+    """What MATCH looks up for a typed option: the cell itself, or, when a label contains one of
+    the wildcards MATCH understands (* ? ~), the cell's text with them escaped."""
+    if any(ch in o.label for o in options for ch in "~*?"):
+        return f'SUBSTITUTE(SUBSTITUTE(SUBSTITUTE({option},"~","~~"),"*","~*"),"?","~?")'
+    return option

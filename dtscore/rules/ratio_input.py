@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from . import excel, ratios
 from .base import COUNT, RATIO, InputSpec, RawRule, RuleError, RuleKind
+from .excel import ExcelCheck
 
 RATIO_SPECS = [InputSpec("ratio", RATIO, "Tỉ lệ đạt", "%")]
 COUNT_SPECS = [
@@ -42,6 +43,16 @@ class RatioKind(RuleKind):
         if n is not None and d is not None and n > d:
             return [("numerator", f"tử số {n} lớn hơn mẫu số {d}")]
         return []
+
+    def excel_checks(self, rule, cells) -> list[ExcelCheck]:
+        if "denominator" not in cells.inputs:
+            return []
+        n, d = cells.inputs["numerator"], cells.inputs["denominator"]
+        checks = [ExcelCheck("numerator", ("numerator", "denominator"), f"{n}>{d}", "tử số lớn hơn mẫu số")]
+        if not cells.allow_not_applicable:  # otherwise nothing to count makes the criterion not applicable
+            checks.append(ExcelCheck("denominator", ("numerator", "denominator"), f"AND({d}=0,{n}=0)",
+                                     "mẫu số bằng 0, không tính được tỉ lệ"))
+        return checks
 
     def sample(self, rule, sampler) -> dict:
         if self.params_of(rule).input == "counts":
