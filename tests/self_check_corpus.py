@@ -4,10 +4,9 @@ evidence, not applicable — on top of the ordinary generated inputs (tests/temp
 
 from datetime import date, timedelta
 
-from dtscore.workbook.native_formulas import NA_CHOICE
-
 from dtscore import rules
 from dtscore.scoring import score_unit
+from dtscore.workbook.native_formulas import NA_CHOICE
 from tests.template_inputs import unit_inputs
 
 CASES = ("valid", "missing", "text", "out_of_range", "wrong_claim", "missing_evidence", "not_applicable")

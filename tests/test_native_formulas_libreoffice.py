@@ -12,7 +12,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from openpyxl.utils import get_column_letter
 
 from dtscore.criteria import load_set
 from dtscore.decimals import round_half_up, to_decimal
@@ -110,18 +109,6 @@ def recalculated(tmp_path_factory):
     return [(out, *case[1:]) for out, case in zip(outputs, cases)]
 
 
-def _values(path) -> dict:
-    """{'I12': value} of the recalculated score sheet: numbers as float, texts as they are."""
-    out = {}
-    for (row, col), text in libreoffice.read_csv_grid(path).items():
-        try:
-            value = float(text)
-        except ValueError:
-            value = text
-        out[f"{get_column_letter(col)}{row}"] = value
-    return out
-
-
 def test_every_computed_cell_equals_the_engine(recalculated):
     templates = {}
     problems, compared = [], 0
@@ -129,7 +116,7 @@ def test_every_computed_cell_equals_the_engine(recalculated):
         if (cs.id, level) not in templates:
             templates[cs.id, level] = make_workbook(cs, level, formulas="native")
         template = templates[cs.id, level]
-        values = _values(path)
+        values = libreoffice.read_csv_values(path)
         result = _expected(cs, level, inputs, claimed, params)
 
         def shown(name, values=values, template=template):
@@ -185,12 +172,12 @@ def test_hand_cases_match_the_decision(recalculated):
     want[4] = ("X01", 1)
     for (path, cs, level, *_), (key, expected) in zip(hand, want):
         template = make_workbook(cs, level, formulas="native")
-        got = _values(path).get(named_cell(template, f"{key}_score").coordinate)
+        got = libreoffice.read_csv_values(path).get(named_cell(template, f"{key}_score").coordinate)
         assert got == expected, (path.name, key, got, expected)
     # T05 at 75,7% of 10 points: 7,57; T15 not applicable → applicable maximum 96.
     path, cs, level, *_ = hand[3]
     template = make_workbook(cs, level, formulas="native")
-    values = _values(path)
+    values = libreoffice.read_csv_values(path)
     assert values[named_cell(template, "T05_score").coordinate] == pytest.approx(7.57)
     total_row = named_cell(template, "total_score").row
     assert values[f"D{total_row + 1}"] == 96

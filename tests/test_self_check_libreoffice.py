@@ -13,17 +13,16 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+
+from dtscore.criteria import available_sets, load_set
+from dtscore.findings import ERROR, WARNING, summary_vn
+from dtscore.validation import validate_file
 from dtscore.workbook import layout as L
 from dtscore.workbook import libreoffice
 from dtscore.workbook import self_check as sc
 from dtscore.workbook.builder import make_workbook, save_atomic
 from dtscore.workbook.check_sheet import FIRST_ROW
 from dtscore.workbook.filling import clear, fill, named_cell
-from openpyxl.utils import get_column_letter
-
-from dtscore.criteria import available_sets, load_set
-from dtscore.findings import ERROR, WARNING, summary_vn
-from dtscore.validation import validate_file
 from tests.self_check_corpus import CASES, unit_with_mistakes
 from tests.template_inputs import parameters
 
@@ -72,13 +71,13 @@ def checked(tmp_path_factory):
             unit = {"code": rng.choice(["", "STTTT", "H01"]), "name": rng.choice(["", "Sở Thông tin và Truyền thông"])}
             fill(wb, inputs, claimed, evidence, parameters={**cs.parameter_values(), **params}, unit=unit)
             path = save_atomic(wb, folder / f"{number:02d}-{cs.id}-{level}-{i}.xlsx")
-            cases.append((path, cs, level, wb))
+            cases.append((path, cs, level))
     sheets = libreoffice.sheets_to_csv([c[0] for c in cases], out_dir, SHEETS)
     out = []
-    for (path, cs, level, wb), csvs in zip(cases, sheets):
+    for (path, cs, level), csvs in zip(cases, sheets):
         validation = validate_file(path, today=today, criteria_sets=[cs])
         findings = [f for f in validation.findings if f.code in CHECKED]
-        grids = {name: _values(csvs[name]) for name in (L.SHEET_SCORE, L.SHEET_CHECK)}
+        grids = {name: libreoffice.read_csv_values(csvs[name]) for name in (L.SHEET_SCORE, L.SHEET_CHECK)}
         out.append((path, cs, level, _template(cs, level), findings, grids))
     return out, counts
 
@@ -90,17 +89,6 @@ def _template(cs, level):
     if (cs.id, level) not in _TEMPLATES:
         _TEMPLATES[cs.id, level] = make_workbook(cs, level, formulas="native")
     return _TEMPLATES[cs.id, level]
-
-
-def _values(path) -> dict:
-    out = {}
-    for (row, col), text in libreoffice.read_csv_grid(path).items():
-        try:
-            value = float(text)
-        except ValueError:
-            value = text
-        out[f"{get_column_letter(col)}{row}"] = value
-    return out
 
 
 def _coord(cell_ref: str) -> str:
@@ -239,7 +227,7 @@ def test_opened_without_recalculation_no_error_value(tmp_path):
     paths.append(save_atomic(wb, tmp_path / "mistakes.xlsx"))
     for csvs in libreoffice.sheets_to_csv(paths, tmp_path / "out", SHEETS, recalc=False):
         for csv in csvs.values():
-            bad = {c: v for c, v in _values(csv).items() if isinstance(v, str) and v.startswith(("#", "Err:"))}
+            bad = {c: v for c, v in libreoffice.read_csv_values(csv).items() if isinstance(v, str) and v.startswith(("#", "Err:"))}
             assert not bad, (csv.name, bad)
 
 

@@ -24,7 +24,7 @@ def _link(sheet, cell_text) -> str:
 def write_check_sheet(ws, names: dict, first: int, last: int, criteria: int):
     """names: the workbook's defined names (unit_code, unit_name, check_summary); first/last: the
     data rows of "Chấm điểm"; criteria: how many criterion rows it has (the list's length)."""
-    for letter, (title, width) in zip("ABCD", COLUMNS):
+    for letter, (_, width) in zip("ABCD", COLUMNS):
         ws.column_dimensions[letter].width = width
     ws.column_dimensions["E"].hidden = True  # the row of each listed criterion within the score sheet's range
     ws.merge_cells("A1:D1")
@@ -98,5 +98,6 @@ def write_check_sheet(ws, names: dict, first: int, last: int, criteria: int):
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"{header}:{header}"
     ws.print_area = f"A1:D{last_row}"
     ws.oddFooter.center.text = "Trang &P/&N"

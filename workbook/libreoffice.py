@@ -18,6 +18,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from openpyxl.utils import get_column_letter
+
 from dtscore.errors import DtscoreError
 
 # ScRecalcOptions: 0 always recalculate, 1 never, 2 prompt.
@@ -101,6 +103,18 @@ def read_csv_grid(path) -> dict:
                 if value != "":
                     grid[r, c] = value
     return grid
+
+
+def read_csv_values(path) -> dict:
+    """{'I12': value} of a CSV export: numbers as float, texts as they are, blanks left out."""
+    out = {}
+    for (row, col), text in read_csv_grid(path).items():
+        try:
+            value = float(text)
+        except ValueError:
+            value = text
+        out[f"{get_column_letter(col)}{row}"] = value
+    return out
 
 
 def _run(paths, out_dir, target, output_name, extension, recalc, timeout) -> list:

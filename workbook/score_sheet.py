@@ -266,7 +266,7 @@ def _write_summary(ws, ctx, last, name):
     ws[warnings] = f"=SUM({L.WARNINGS.letter}{first}:{L.WARNINGS.letter}{last})+IF({sc.blank(unit_name)},1,0)"
     label_end = L.MAX.letter
     ws.merge_cells(f"A{row}:{label_end}{row}")
-    ws[f"A{row}"] = "Tự kiểm tra (tự cập nhật khi nhập):"
+    ws[f"A{row}"] = f'=HYPERLINK("#{L.quote_sheet(L.SHEET_CHECK)}!A1","Tự kiểm tra (bấm để xem danh sách):")'
     ws[f"A{row}"].font = S.BOLD
     ws[f"A{row}"].alignment = Alignment(horizontal="right", vertical="center")
     start, end = L.LABEL.letter, L.PRINTED_COLUMNS[-1].letter
