@@ -20,8 +20,11 @@ what is missing, until nothing is.
 import email.parser
 import hashlib
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
+import tomllib
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,6 +77,21 @@ def project_root() -> Path:
     if not (root / "pyproject.toml").exists():
         raise DtscoreError("cần mã nguồn dtscore (thư mục có pyproject.toml) để đóng gói bộ cài")
     return root
+
+
+def build_project_wheel(folder: Path) -> Path:
+    """The project's wheel, built from a clean copy of its sources: setuptools reuses a build/
+    folder left in the checkout, which could slip deleted modules into the kit."""
+    root = project_root()
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    dirs = {"dtscore", *config["tool"]["setuptools"].get("package-dir", {}).values()}
+    with tempfile.TemporaryDirectory(prefix="dtscore-src-") as tmp:
+        for name in ("pyproject.toml", config["project"].get("readme", "README.md")):
+            shutil.copy2(root / name, Path(tmp) / name)
+        for name in dirs:
+            shutil.copytree(root / name, Path(tmp) / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        _pip("wheel", "--no-deps", "-w", str(folder), tmp)
+    return wheel_names(folder)[canonicalize_name(DISTRIBUTION)]
 
 
 def _pip(*args):
@@ -134,8 +152,7 @@ def build(output: Path, platforms: list[str], python: str, log=print) -> Kit:
     wheels = output / WHEELS
     wheels.mkdir(parents=True, exist_ok=True)
     log(f"Đóng gói {DISTRIBUTION} {__version__}…")
-    _pip("wheel", "--no-deps", "-w", str(wheels), str(project_root()))
-    project = wheel_names(wheels)[canonicalize_name(DISTRIBUTION)]
+    project = build_project_wheel(wheels)
     platform = platforms[0]
     log(f"Tải các gói phụ thuộc cho {platform}, Python {python}…")
     env = target_environment(platform, python)

@@ -39,7 +39,7 @@ RIBBON_NS = "http://schemas.microsoft.com/office/2006/01/customui"
 GUIDE = [  # the "Hướng dẫn" menu, one line each
     "1. Mở biểu mẫu chấm điểm của đơn vị (tệp .xlsx do Sở TTTT gửi).",
     "2. Nhập số liệu vào các ô màu vàng, ghi Căn cứ tính điểm và Điểm tự chấm.",
-    "3. Bấm “Tính lại & kiểm tra”: dtscore tính lại các ô Điểm tính.",
+    "3. Bấm nút Tính lại và kiểm tra (thẻ dtscore): dtscore tính lại các ô Điểm tính.",
     "4. Xem trang “Kiểm tra”: ô đỏ là lỗi, ô vàng là cảnh báo; bấm vào địa chỉ để tới ô.",
     "5. Sửa hết lỗi rồi bấm lại; không còn lỗi thì lưu và gửi tệp cho Sở TTTT.",
     "Hàm DT_* (ví dụ =DT_RATIO(90%; 95%; 4)) dùng được trong mọi sổ tính khi add-in được bật.",
@@ -47,6 +47,8 @@ GUIDE = [  # the "Hướng dẫn" menu, one line each
 
 
 def ribbon_xml() -> str:
+    """Office reads a single & in a ribbon label as a keyboard-accelerator mark; && shows one &.
+    Menu lines and tips avoid the character."""
     guide = "\n".join(
         f'            <menuSeparator id="dtscoreGuide{i}" title="{escape(line, {chr(34): "&quot;"})}"/>'
         for i, line in enumerate(GUIDE, 1)
@@ -56,9 +58,9 @@ def ribbon_xml() -> str:
     <tabs>
       <tab id="dtscoreTab" label="dtscore">
         <group id="dtscoreGroup" label="Chấm điểm thi đua Chuyển đổi số">
-          <button id="dtscoreRecalc" label="Tính lại &amp; kiểm tra" size="large" imageMso="MacroPlay"
+          <button id="dtscoreRecalc" label="Tính lại &amp;&amp; kiểm tra" size="large" imageMso="MacroPlay"
                   onAction="RibbonMyAddin.RunMain"
-                  screentip="Tính lại &amp; kiểm tra"
+                  screentip="Tính lại và kiểm tra"
                   supertip="Tính lại các ô Điểm tính của sổ tính đang mở theo bộ tiêu chí, rồi ghi mọi lỗi và cảnh báo vào trang “Kiểm tra”."/>
           <menu id="dtscoreGuide" label="Hướng dẫn" size="large" imageMso="Help" itemSize="normal">
 {guide}
