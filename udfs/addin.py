@@ -27,9 +27,10 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from dtscore.atomic import write_atomic
+from dtscore.errors import DtscoreError
 
-ADDIN_NAME = "dtscore.udfs.button.xlam"  # the ribbon imports the module named like the file
-ENTRY_MODULE = "dtscore.udfs.button"
+ENTRY_MODULE = "dtscore.udfs.button"  # what the ribbon button runs: ENTRY_MODULE.main()
+ADDIN_NAME = ENTRY_MODULE + ".xlam"  # xlwings' RunMain imports the module named like the file
 UDF_MODULES = "dtscore.udfs.functions"
 SOURCE = "quickstart_addin_ribbon.xlam"  # inside the xlwings package
 CONFIG_SHEET = "myaddin.conf"  # PROJECT_NAME "myaddin" in xlwings' VBA + ".conf"
@@ -83,7 +84,7 @@ def _settings_sheet(xml: str, interpreter: str) -> str:
     row6 = '<c r="A6" s="1" t="s"><v>1</v></c>'
     for anchor in (row1, row6, '<row r="13"'):
         if anchor not in xml:
-            raise ValueError(f"xlwings' add-in settings sheet changed: {anchor} not found")
+            raise DtscoreError(f"trang thiết đặt trong add-in mẫu của xlwings đã đổi (không thấy {anchor})")
     xml = xml.replace(row1, row1 + text("B1", interpreter)).replace(row6, row6 + text("B6", UDF_MODULES))
     row10 = f'<row r="10">{text("A10", "ADD_WORKBOOK_TO_PYTHONPATH")}{text("B10", "false")}</row>'
     return xml.replace('<row r="13"', row10 + '<row r="13"').replace('spans="1:1"', 'spans="1:2"')
