@@ -139,7 +139,7 @@ def install() -> Path:
     try:
         _import_functions(target)
         print("Đã nạp các hàm DT_* vào add-in.")
-    except Exception as exc:  # Excel missing, or VBA project access refused: the button still works
+    except Exception as exc:  # noqa: BLE001 — Excel missing or VBA project access refused (COM errors): the button still works
         print(f"Chưa nạp được các hàm DT_* tự động ({type(exc).__name__}: {exc}).\n"
               "Làm tay một lần: xem mục “Nạp các hàm DT_*” trong HUONG-DAN-CAI-DAT.txt.")
     return target
@@ -207,7 +207,8 @@ class _vba_project_access:  # noqa: N801 — used as a `with` block
 
 if __name__ == "__main__":  # the kit's install script: python -m dtscore.udfs.addin install
     for stream in (sys.stdout, sys.stderr):
-        stream.reconfigure(encoding="utf-8")
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
     if sys.argv[1:] != ["install"]:
         sys.exit("Cách dùng: python -m dtscore.udfs.addin install")
     install()
