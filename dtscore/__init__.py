@@ -1,7 +1,7 @@
 """dtscore — scoring engine for Vietnamese digital-transformation competition criteria.
 
-Data flows: criteria file → engine → (UDFs | workbook builder) → filled workbook →
-validation → consolidation → history. See docs/DESIGN.md.
+Layers and data flow: docs/DESIGN.md (criteria → rules → scoring → workbook I/O → validation →
+consolidation/reports → Excel runtimes and CLI; imports only point down).
 """
 
 __version__ = "0.1.0"

@@ -1,3 +1,5 @@
+"""`python -m dtscore`: the same command line as `dtscore`."""
+
 import sys
 
 from .cli import main

@@ -35,17 +35,8 @@ from .result_tables import (
 )
 from .rules import CHOICE, COUNT, DATE, NUMBER, RATIO
 from .safecells import set_cell
-from .xlsx_style import (
-    BODY,
-    BOLD,
-    ENTRY_FILL,
-    WRAP_TOP,
-    page_setup,
-    save_atomically,
-    use_times_new_roman,
-    write_table,
-    write_title,
-)
+from .styles import BODY, BOLD, INPUT_FILL, WRAP_TOP, page_setup, use_times_new_roman
+from .xlsx_style import save_atomically, write_table, write_title
 
 WIDTHS = {SET: 13, LEVEL: 6, CODE: 10, NAME: 22, KEY: 7, "Nội dung tiêu chí": 36, "Điểm chuẩn": 7, "Số liệu": 22,
           "Tên định danh": 15, REPORTED: 14, VERIFIED: 14, CLAIMED: 8, COMPUTED: 8, APPRAISED: 9, VERIFIED_SCORE: 10,
@@ -137,9 +128,9 @@ def _formats_and_validations(ws, lists, rows, first, col):
         row = first + i
         reported, verified, score = (ws.cell(row, col[h]) for h in (REPORTED, VERIFIED, VERIFIED_SCORE))
         for cell in (verified, ws.cell(row, col[REASON]), ws.cell(row, col[REVIEWER])):
-            cell.fill, cell.protection = ENTRY_FILL, UNLOCKED
+            cell.fill, cell.protection = INPUT_FILL, UNLOCKED
         if r.first:
-            score.fill, score.protection = ENTRY_FILL, UNLOCKED
+            score.fill, score.protection = INPUT_FILL, UNLOCKED
             score.number_format = "0.00"
             dv = validation(("score", r.max_points), type="decimal", operator="between", formula1="0",
                             formula2=str(r.max_points),

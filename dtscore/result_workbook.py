@@ -26,17 +26,8 @@ from .criteria import CriteriaSet
 from .decimals import fmt_vn
 from .printing import fit_text_rows
 from .safecells import csv_text, set_cell
-from .xlsx_style import (
-    BODY,
-    BOLD,
-    FLAG_FILL,
-    WRAP_TOP,
-    page_setup,
-    save_atomically,
-    use_times_new_roman,
-    write_table,
-    write_title,
-)
+from .styles import BODY, BOLD, FLAG_FILL, WRAP_TOP, page_setup, use_times_new_roman
+from .xlsx_style import save_atomically, write_table, write_title
 
 OVERVIEW, CHARTS, FINDINGS, APPRAISAL, COMPARISON = "Tổng hợp", "Biểu đồ", "Phát hiện", "Thẩm định", "So sánh năm trước"
 SCORES, INPUTS, FILES, INFO = "Điểm", "Số liệu", "Tệp", "Thông tin"

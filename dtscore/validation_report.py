@@ -144,7 +144,8 @@ def _write_xlsx(validations, tmp, folder: Path):
     from openpyxl.worksheet.hyperlink import Hyperlink
 
     from .result_tables import Column, Table, Val
-    from .xlsx_style import page_setup, use_times_new_roman, write_table, write_title
+    from .styles import LINK_COLOR, SEVERITY_COLORS, page_setup, use_times_new_roman
+    from .xlsx_style import write_table, write_title
 
     wb = Workbook()
     use_times_new_roman(wb)
@@ -167,14 +168,14 @@ def _write_xlsx(validations, tmp, folder: Path):
                                           "của đơn vị phải giữ nguyên vị trí tương đối).")
     first, _ = write_table(findings, table, HEADER_ROW)
     page_setup(findings, HEADER_ROW)
-    fills = {ERROR: PatternFill("solid", fgColor="FFC7CE"), WARNING: PatternFill("solid", fgColor="FFEB9C")}
+    fills = {severity: PatternFill("solid", fgColor=color) for severity, color in SEVERITY_COLORS.items()}
     for r, (v, f, _) in enumerate(found, start=first):
         findings.cell(r, 7).fill = fills.get(f.severity, PatternFill())
         if f.cell:  # open the unit's workbook at the cell (a relative link: move the folder as a whole)
             link = findings.cell(r, 5)
             link.hyperlink = Hyperlink(ref=link.coordinate, target=_relative(v.file, folder), location=f.cell,
                                        tooltip="Mở ô trong tệp của đơn vị")
-            link.font = Font(name=link.font.name, color="0563C1", underline="single")
+            link.font = Font(name=link.font.name, color=LINK_COLOR, underline="single")
     wb.save(tmp)
 
 

@@ -1,66 +1,25 @@
-"""The look shared by the workbooks consolidation writes (RESULT.xlsx, the appraisal sheet):
-Times New Roman, A4 landscape fitted to the page width, the header row repeated on every printed
-page, frozen under the header, filterable; text neutralised against formula injection; saved
-atomically."""
+"""Writing a table (dtscore.result_tables.Table) into a sheet of the workbooks consolidation and
+validation write (RESULT.xlsx, the appraisal sheet, the validation report): title lines, a styled
+header frozen and filterable, columns and rows sized to their text, text neutralised against
+formula injection; saving atomically. The look itself is dtscore.styles."""
 
 from copy import copy
 from pathlib import Path
 
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.indexed_list import IndexedList
-from openpyxl.worksheet.properties import PageSetupProperties
 
 from .atomic import save_workbook_atomic
-from .printing import LINE_HEIGHT, fit_columns, row_height, set_margins, span_titles
+from .printing import LINE_HEIGHT, fit_columns, row_height, span_titles
 from .result_tables import Val
 from .safecells import set_cell
-
-FONT_NAME = "Times New Roman"
-BODY = Font(name=FONT_NAME, size=11)
-BOLD = Font(name=FONT_NAME, size=11, bold=True)
-TITLE = Font(name=FONT_NAME, size=14, bold=True)
-SUBTITLE = Font(name=FONT_NAME, size=11, italic=True)
-HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-FLAG_FILL = PatternFill("solid", fgColor="FCE4D6")
-ENTRY_FILL = PatternFill("solid", fgColor="FFF2CC")
-THIN = Side(style="thin", color="808080")
-GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-TOP = Alignment(vertical="top")
-HEADER_ALIGN = Alignment(wrap_text=True, horizontal="center", vertical="center")
-
-
-def use_times_new_roman(wb):
-    """Make Times New Roman the default font of a new workbook: font 0 is what unstyled cells
-    (and empty rows Excel adds) use. openpyxl has no public setter for it."""
-    wb._fonts = IndexedList([BODY])  # noqa: SLF001
-    wb._named_styles["Normal"].font = BODY  # noqa: SLF001
-
-
-def page_setup(ws, header_row: int | None, landscape=True, pages_wide=1, title_columns=None):
-    """A4, landscape, fitted to `pages_wide` pages across, header row (and `title_columns`, e.g.
-    "A:C", on the pages to the right) repeated, page numbers in the footer."""
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = pages_wide
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    set_margins(ws)
-    ws.print_options.horizontalCentered = True
-    ws.oddFooter.center.text = "Trang &P/&N"
-    ws.oddFooter.center.font = FONT_NAME
-    if header_row:
-        ws.print_title_rows = f"{header_row}:{header_row}"
-    if title_columns:
-        ws.print_title_cols = title_columns
+from .styles import BOLD, BORDER, CAPTION, HEADER_FILL, TITLE, TOP, WRAP_CENTER, WRAP_TOP
 
 
 def write_title(ws, row: int, title: str, subtitle: str = ""):
     set_cell(ws.cell(row, 1), title).font = TITLE
     if subtitle:
-        set_cell(ws.cell(row + 1, 1), subtitle).font = SUBTITLE
+        set_cell(ws.cell(row + 1, 1), subtitle).font = CAPTION
 
 
 def shown_text(value):
@@ -83,7 +42,7 @@ def write_table(ws, table, header_row: int, styled=True, title_span=None) -> tup
     fit_columns(table.columns, table.rows, shown_text)
     for col, column in enumerate(table.columns, start=1):
         cell = set_cell(ws.cell(header_row, col), column.header)
-        cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, HEADER_ALIGN, GRID
+        cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, WRAP_CENTER, BORDER
         ws.column_dimensions[get_column_letter(col)].width = column.width
     formats = [c.number_format for c in table.columns]
     styles = {}  # (column, number format) → a style to copy: assigning fonts and borders cell by cell is slow
@@ -94,7 +53,7 @@ def write_table(ws, table, header_row: int, styled=True, title_span=None) -> tup
             proto.alignment = WRAP_TOP if table.columns[col - 1].wrap else TOP
             proto.number_format = fmt
             if styled:
-                proto.border = GRID
+                proto.border = BORDER
             styles[(col, fmt)] = proto._style  # noqa: SLF001 — openpyxl's style array
         return copy(styles[(col, fmt)])
 

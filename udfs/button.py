@@ -24,14 +24,14 @@ from datetime import date, datetime
 
 import xlwings as xw
 
+from dtscore import styles
 from dtscore.criteria import load_set
 from dtscore.decimals import fmt_vn
 from dtscore.errors import DtscoreError
-from dtscore.findings import ERROR, SEVERITY_VN, WARNING, summary_vn
+from dtscore.findings import ERROR, SEVERITY_VN, summary_vn
 from dtscore.submission import CLAIMED, SCORE, TOTAL_CLAIMED, TOTAL_SCORE, CellInfo, split_row_name
 from dtscore.validation import template_formulas, validate_submission
 from dtscore.workbook import layout as L
-from dtscore.workbook import styles
 from dtscore.workbook.reader import submission_from_cells
 
 CHECK_SHEET = "Kiểm tra"
@@ -39,10 +39,10 @@ TITLE = "KẾT QUẢ TÍNH LẠI VÀ KIỂM TRA"
 HEADER_ROW = 6
 COLUMNS = ["STT", "Mức độ", "Tiêu chí", "Ô (bấm để tới ô)", "Tên vùng", "Loại", "Nội dung"]
 NAME_COLUMN = 5  # "Tên vùng": also tells the next press which cells this press coloured
-SEVERITY_FILL = {ERROR: "#FFC7CE", WARNING: "#FFEB9C"}
+SEVERITY_FILL = {severity: "#" + color for severity, color in styles.SEVERITY_COLORS.items()}
 HEADER_FILL = "#" + styles.HEADER_COLOR
 EXCEL_ERRORS = {"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#DATA!", "#SPILL!", "#CALC!"}
-LINK_FONT = "#0563C1"
+LINK_FONT = "#" + styles.LINK_COLOR
 
 
 def recalc_and_validate(book: xw.Book, today: date | None = None) -> dict:
@@ -202,7 +202,7 @@ def _text(message: str) -> str:
 
 
 def template_color(name: str, groups=frozenset()) -> str:
-    """The fill the template gives a named cell (workbook.styles' colour code), to undo our marking:
+    """The fill the template gives a named cell (dtscore.styles' colour code), to undo our marking:
     green for a computed score, grey for totals and group rows, yellow for what the unit types."""
     key, suffix = split_row_name(name)
     if name in (TOTAL_SCORE, TOTAL_CLAIMED) or (key in groups and suffix in (SCORE, CLAIMED)):

@@ -15,15 +15,14 @@ from openpyxl import Workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from dtscore import __version__
+from dtscore import styles as S
 from dtscore.atomic import save_workbook_atomic
 from dtscore.criteria import CriteriaSet
 from dtscore.errors import DtscoreError
-from dtscore.printing import set_margins
 from dtscore.safecells import set_cell
 from dtscore.values import nfc
 
 from . import layout as L
-from . import styles as S
 from .check_sheet import write_check_sheet
 from .filling import fill
 from .guide import write_guide
@@ -262,16 +261,7 @@ def _header(ws, row, titles):
 
 
 def _portrait(ws, area, landscape=False):
-    from openpyxl.worksheet.properties import PageSetupProperties
-
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_area = area
-    set_margins(ws)
-    ws.oddFooter.center.text = "Trang &P/&N"
+    S.page_setup(ws, landscape=landscape, area=area)
 
 
 # -- xlwings.conf ------------------------------------------------------------------------------

@@ -4,11 +4,11 @@ not "Đạt", in the decision's order (INDEX/MATCH on the running number the sco
 
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font
-from openpyxl.worksheet.properties import PageSetupProperties
+
+from dtscore import styles as S
 
 from . import layout as L
 from . import self_check as sc
-from . import styles as S
 from .native_formulas import text
 
 COLUMNS = (("STT", 6), ("Mã tiêu chí", 12), ("Ô cần sửa (bấm để tới ô)", 22), ("Nội dung", 90))
@@ -93,11 +93,4 @@ def write_check_sheet(ws, names: dict, first: int, last: int, criteria: int):
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = f"{header}:{header}"
-    ws.print_area = f"A1:D{last_row}"
-    ws.oddFooter.center.text = "Trang &P/&N"
+    S.page_setup(ws, header, area=f"A1:D{last_row}")

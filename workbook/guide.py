@@ -1,11 +1,10 @@
 """The "Hướng dẫn" sheet: how an official fills the template in, what the colours mean, how to
 recalculate and check before sending."""
 
-from dtscore.printing import set_margins
+from dtscore import styles as S
 
 from . import layout as L
 from . import native_formulas as nf
-from . import styles as S
 
 
 def _paragraphs(cs, level, year, formulas):
@@ -107,14 +106,5 @@ def write_guide(ws, cs, level, year, formulas):
     ws.protection.sheet = True
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
-    from openpyxl.worksheet.properties import PageSetupProperties
-
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_area = f"A1:B{row}"
-    set_margins(ws)
-    ws.oddFooter.center.text = "Trang &P/&N"
+    S.page_setup(ws, landscape=False, area=f"A1:B{row}")
     ws.sheet_view.showGridLines = False

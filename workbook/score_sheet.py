@@ -7,17 +7,15 @@ from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Alignment, Font
-from openpyxl.worksheet.properties import PageSetupProperties
 
 from dtscore import rules
+from dtscore import styles as S
 from dtscore.criteria import CriteriaSet, Level
 from dtscore.decimals import fmt_vn
-from dtscore.printing import set_margins
 
 from . import layout as L
 from . import native_formulas as nf
 from . import self_check as sc
-from . import styles as S
 from .validations import Validations
 
 
@@ -502,14 +500,4 @@ def _write_signatures(ws, ctx, row) -> int:
 
 
 def _print_setup(ws, last_row):
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = f"{L.HEADER_ROW}:{L.HEADER_ROW + 1}"
-    ws.print_area = f"A1:{L.PRINTED_COLUMNS[-1].letter}{last_row}"
-    set_margins(ws)
-    ws.oddFooter.center.text = "Trang &P/&N"
-    ws.oddFooter.center.font = S.FONT_NAME
-    ws.print_options.horizontalCentered = True
+    S.page_setup(ws, L.HEADER_ROW, header_rows=2, area=f"A1:{L.PRINTED_COLUMNS[-1].letter}{last_row}")
