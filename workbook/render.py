@@ -75,7 +75,8 @@ def mistakes_workbook(cs=None):
     """The sample district's filled template (openpyxl Workbook)."""
     cs = cs or load_set(MISTAKES_SET)
     level = cs.level(MISTAKES_LEVEL)
-    labels = {c.key: {o.code: o.label for o in c.inputs[0].options} for c in level.leaves() if c.kind == "choice"}
+    labels = {c.key: {o.code: o.label for spec in c.inputs for o in spec.options} for c in level.leaves()
+              if any(spec.options for spec in c.inputs)}
     inputs = {k: {n: labels[k].get(v, v) if k in labels else v for n, v in own.items()} for k, own in MISTAKES.items()}
     result = score_unit(cs, MISTAKES_LEVEL, inputs)
     claimed = {r.key: float(r.score) for r in result.criteria if not r.is_group and r.score is not None}
