@@ -13,7 +13,7 @@ MAIN = """\
 # dtscore trong xlwings Lite: các hàm DT_* và nút “Tính lại & kiểm tra”.
 # Không sửa ở đây: mã nằm trong gói dtscore (dòng ở thẻ requirements.txt); Sở nâng cấp gói là đủ.
 from dtscore.udfs.functions import *  # noqa: F403 — các hàm DT_RATIO, DT_SCORE, DT_SCORE_TABLE…
-from dtscore.udfs.button import tinh_lai_kiem_tra  # noqa: F401 — nút “Tính lại & kiểm tra” (ô N2, trang “Chấm điểm”)
+from dtscore.udfs.button import tinh_lai_kiem_tra  # noqa: F401 — nút “Tính lại & kiểm tra” (ô W2, trang “Chấm điểm”)
 """
 
 README = """\
@@ -25,7 +25,7 @@ dtscore trong xlwings Lite
    {wheel} do Sở đăng), bấm cài đặt.
 3. Thẻ main.py: thay toàn bộ bằng nội dung tệp main.py ở đây, lưu (Ctrl+S).
 4. Gõ công thức như thường: =DT_RATIO(E12; 95%; 4). Nút “Tính lại & kiểm tra”: bấm nút trên trang
-   “Chấm điểm” (ô N2) hoặc chạy tinh_lai_kiem_tra trong xlwings Lite.
+   “Chấm điểm” (ô W2) hoặc chạy tinh_lai_kiem_tra trong xlwings Lite.
 
 Cho Sở (người quản trị CNTT): đăng tệp {wheel} trên một máy chủ HTTPS cho phép CORS — ví dụ đặt vào
 thư mục static/wheels/ của máy chủ dtscore (dtscore server init; .env đã cho phép CORS) thì địa chỉ là

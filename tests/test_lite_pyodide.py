@@ -77,7 +77,7 @@ def test_main_py_registers_every_function_and_the_button(pyodide_run):
     out, _, _ = pyodide_run
     assert "DT_RATIO" in out["functions"] and "DT_SCORE_TABLE" in out["functions"]
     (script,) = out["scripts"]
-    assert script["function_name"] == "tinh_lai_kiem_tra" and script["button"] == "[btnKiemTra]'Chấm điểm'!N2"
+    assert script["function_name"] == "tinh_lai_kiem_tra" and script["button"] == "[btnKiemTra]'Chấm điểm'!W2"
 
 
 def test_functions_give_the_decisions_scores(pyodide_run):

@@ -16,7 +16,7 @@ from openpyxl.workbook.defined_name import DefinedName
 
 from dtscore import __version__
 from dtscore import styles as S
-from dtscore.atomic import save_workbook_atomic
+from dtscore.atomic import write_atomic
 from dtscore.criteria import CriteriaSet
 from dtscore.errors import DtscoreError
 from dtscore.safecells import set_cell
@@ -27,6 +27,7 @@ from .check_sheet import write_check_sheet
 from .filling import fill
 from .guide import write_guide
 from .score_sheet import Context, write_score_sheet
+from .sheet_button import add_sheet_button
 from .validations import Validations
 
 FORMULA_MODES = ("native", "udf")
@@ -100,8 +101,14 @@ def make_workbook(cs, level_code, *, unit_code="", unit_name="", year=None, form
 
 
 def save_atomic(wb: Workbook, path) -> Path:
-    """Save atomically (see dtscore.atomic); an unwritable folder is a Vietnamese DtscoreError."""
-    return save_workbook_atomic(wb, path)
+    """Save atomically (see dtscore.atomic), with the sheet button for Excel 365/web (sheet_button);
+    an unwritable folder is a Vietnamese DtscoreError."""
+    def write(tmp):
+        wb.save(tmp)
+        add_sheet_button(tmp, L.SHEET_SCORE, L.BUTTON_CELL, L.BUTTON_SHAPE, L.BUTTON_TEXT,
+                         "Excel 365/web có add-in dtscore: tính lại điểm và kiểm tra biểu mẫu")
+
+    return write_atomic(path, write)
 
 
 # -- Thông tin ---------------------------------------------------------------------------------

@@ -6,6 +6,8 @@ Readers never rely on this (they use the defined names); the builder and its tes
 import math
 from dataclasses import dataclass
 
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+
 from dtscore.decimals import round_half_up
 
 SHEET_GUIDE = "Hướng dẫn"
@@ -13,9 +15,8 @@ SHEET_INFO = "Thông tin"
 SHEET_SCORE = "Chấm điểm"
 SHEET_PARAMS = "Tham số"
 SHEET_CHECK = "Tự kiểm tra"  # the self-check's list (the add-in's button writes its own "Kiểm tra")
-# The sheet button of xlwings Server/Lite: a shape of this name on the score sheet, linked to this cell
+# The sheet button of xlwings Server/Lite: a shape of this name on the score sheet (cell: BUTTON_CELL)
 BUTTON_SHAPE = "btnKiemTra"
-BUTTON_CELL = "N2"
 BUTTON_TEXT = "Tính lại & kiểm tra"
 SHEET_ADDIN = "xlwings.conf"  # the classic xlwings add-in reads its settings from a sheet of this name
 
@@ -67,6 +68,9 @@ SCORE_COLUMNS = (STT, KEY, TITLE, MAX, LABEL, VALUE, UNIT, CLAIMED, SCORE, DIFF,
 PRINTED_COLUMNS = tuple(c for c in SCORE_COLUMNS if c is not APPLICABLE)
 HIDDEN_COLUMNS = (APPLICABLE, ERRORS, WARNINGS, VALUE_FLAG, CLAIM_FLAG, EVIDENCE_FLAG, TARGET, RANK)
 MERGED_COLUMNS = (STT, KEY, TITLE, MAX, CLAIMED, SCORE, DIFF, EVIDENCE, NOTE, APPLICABLE, STATUS)
+# The sheet button's cell: one visible column right of the last column the sheet uses (LibreOffice prints
+# a shape lying in the page margin whatever its print flag: tests/test_printing.py)
+BUTTON_CELL = f"{get_column_letter(max(column_index_from_string(c.letter) for c in SCORE_COLUMNS + HIDDEN_COLUMNS) + 2)}2"
 
 SUMMARY_ROW = 4  # the self-check's summary ("3 lỗi, 1 cảnh báo — xem cột Trạng thái")
 HEADER_ROW = 6  # column headers; the next row numbers the columns (1), (2), … as forms do

@@ -2,13 +2,14 @@
 
 Office.js has no click event for shapes. xlwings' sheet-button binding (xlwings-server's
 static/js/custom-scripts/sheet-buttons.js) therefore looks for a *shape with a given name* on the sheet
-(`[btnKiemTra]'Chấm điểm'!N2` in the @script) and runs the script when *cell N2 gets selected*; the
-shape carries a hyperlink to N2, so clicking it selects N2. Without a shape of that name the binding
-is silently skipped.
+(`[btnKiemTra]'Chấm điểm'!W2` in the @script, see workbook/layout.py) and runs the script when *that
+cell gets selected*; the shape carries a hyperlink to the cell, so clicking it selects the cell.
+Without a shape of that name the binding is silently skipped.
 
 openpyxl cannot write shapes (it drops them), and XlsxWriter's text boxes are always named
 "TextBox n"; so the saved file gets a small DrawingML part here: one rounded rectangle named
-btnKiemTra, anchored at N2, hyperlinked to N2, not printed.
+btnKiemTra, anchored at its cell, hyperlinked to it, not printed (Excel; LibreOffice 7.4 ignores the
+flag, hence the cell right of every column the sheet uses).
 """
 
 import re
