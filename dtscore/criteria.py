@@ -198,8 +198,20 @@ def _walk_raw(criteria):
             yield from _walk_raw(c.get("children") or [])
 
 
+def _same_number(value):
+    """1.0 and 1 are the same figure: a set re-saved by a spreadsheet (which writes 1.0 as 1) keeps
+    its fingerprint."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _same_number(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_same_number(v) for v in value]
+    return value
+
+
 def _fingerprint(data: dict) -> str:
-    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    canonical = json.dumps(_same_number(data), sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
 
 

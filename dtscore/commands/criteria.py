@@ -1,8 +1,10 @@
-"""`dtscore criteria list` and `dtscore criteria show SET [--level L] [--json]`: the data dictionary."""
+"""`dtscore criteria list`, `show SET [--level L] [--json]` (the data dictionary), and the authoring
+workbook: `export SET -o tieu-chi.xlsx`, `import tieu-chi.xlsx -o SET.yaml`."""
 
 import json
 
 from ..criteria import available_sets, load_set
+from ..criteria_workbook import export_workbook, import_workbook
 from ..decimals import fmt_vn
 from ..errors import DtscoreError
 
@@ -16,6 +18,14 @@ def register(sub):
     show.add_argument("--level", help="chỉ một cấp: tinh, huyen, xa…")
     show.add_argument("--json", action="store_true", help="in JSON")
     show.set_defaults(func=run_show)
+    export = s.add_parser("export", help="Xuất bộ tiêu chí ra bảng tính Excel để soạn, sửa")
+    export.add_argument("set", help="mã bộ tiêu chí hoặc đường dẫn tệp YAML")
+    export.add_argument("-o", "--output", required=True, help="tệp .xlsx sẽ ghi, ví dụ tieu-chi.xlsx")
+    export.set_defaults(func=run_export)
+    compile_ = s.add_parser("import", help="Biên dịch bảng tính tiêu chí thành tệp YAML (kiểm tra đầy đủ)")
+    compile_.add_argument("workbook", help="bảng tính .xlsx đã soạn")
+    compile_.add_argument("-o", "--output", required=True, help="tệp YAML sẽ ghi, tên trùng mã bộ: MÃ-BỘ.yaml")
+    compile_.set_defaults(func=run_import)
 
 
 def run_list(args):
@@ -86,4 +96,18 @@ def run_show(args):
                 opts = "; ".join(f"{o.code}={fmt_vn(o.points)}" for o in spec.options)
                 print(f"{indent}      {c.key}_{spec.name} ({spec.type}) {spec.label}" + (f": {opts}" if opts else ""))
         print()
+    return 0
+
+
+def run_export(args):
+    out = export_workbook(args.set, args.output)
+    print(f"Đã ghi {out}: sửa trong Excel rồi chạy “dtscore criteria import {out.name} -o MÃ-BỘ.yaml”.")
+    return 0
+
+
+def run_import(args):
+    out = import_workbook(args.workbook, args.output)
+    cs = load_set(out)
+    counts = ", ".join(f"{lv.code} {len(lv.leaves())} tiêu chí" for lv in cs.levels.values())
+    print(f"Đã ghi {out}: {cs.id} {cs.version} ({counts}), mã kiểm tra {cs.fingerprint}.")
     return 0
