@@ -1,9 +1,10 @@
 """`dtscore criteria list`, `show SET [--level L] [--json]` (the data dictionary), and the authoring
-workbook: `export SET -o tieu-chi.xlsx`, `import tieu-chi.xlsx -o SET.yaml`."""
+workbook: `export SET -o tieu-chi.xlsx`, `import tieu-chi.xlsx -o SET.yaml`; `diff OLD NEW [-o so-sanh.xlsx]`."""
 
 import json
 
 from ..criteria import available_sets, load_set
+from ..criteria_diff import diff_sets, format_text, write_workbook
 from ..criteria_workbook import export_workbook, import_workbook
 from ..decimals import fmt_vn
 from ..errors import DtscoreError
@@ -26,6 +27,11 @@ def register(sub):
     compile_.add_argument("workbook", help="bảng tính .xlsx đã soạn")
     compile_.add_argument("-o", "--output", required=True, help="tệp YAML sẽ ghi, tên trùng mã bộ: MÃ-BỘ.yaml")
     compile_.set_defaults(func=run_import)
+    diff = s.add_parser("diff", help="So sánh hai bộ tiêu chí (năm trước và năm nay, dự thảo và quyết định)")
+    diff.add_argument("old", help="bộ tiêu chí cũ: mã hoặc tệp YAML")
+    diff.add_argument("new", help="bộ tiêu chí mới: mã hoặc tệp YAML")
+    diff.add_argument("-o", "--output", help="ghi thêm bảng so sánh ra tệp .xlsx")
+    diff.set_defaults(func=run_diff)
 
 
 def run_list(args):
@@ -110,4 +116,12 @@ def run_import(args):
     cs = load_set(out)
     counts = ", ".join(f"{lv.code} {len(lv.leaves())} tiêu chí" for lv in cs.levels.values())
     print(f"Đã ghi {out}: {cs.id} {cs.version} ({counts}), mã kiểm tra {cs.fingerprint}.")
+    return 0
+
+
+def run_diff(args):
+    d = diff_sets(load_set(args.old), load_set(args.new))
+    print(format_text(d), end="")
+    if args.output:
+        print(f"Đã ghi {write_workbook(d, args.output)}")
     return 0
