@@ -11,7 +11,7 @@ from . import __version__
 from .errors import DtscoreError
 
 COMMANDS = ["criteria", "score", "validate", "consolidate", "appraisal", "history", "report", "demo", "template",
-            "test", "server", "bundle", "lite"]
+            "test", "server", "bundle", "lite", "units"]
 
 
 _ARGPARSE_VN = [  # argparse's error messages, said in Vietnamese
