@@ -327,6 +327,8 @@ def comparison_table(cons) -> Table | None:
                              "so sánh mang tính tham khảo")
             if prev["level"] != g.level.code:
                 notes.append(f"năm trước thuộc {level_name(prev['level']).lower()}")
+            if prev.get("basis"):  # a merged unit compared with the units it replaced (dtscore.merger)
+                notes.append(prev["basis"])
             rows.append([level_cell(g.level.code, g.level.title), e.code, e.name, num(prev["rank_value"]), prev["rank"], num(e.rank_value),
                          e.rank, num(change), steps, "; ".join(notes)])
     for key, prev in sorted(cons.previous.items()):

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..consolidation import consolidate, inbox_files
 from ..errors import DtscoreError
+from ..merger import previous_with_merger, read_mapping
 from ..run_summary import summary_text
 from ..unitlist import read_unit_list
 
@@ -17,6 +18,8 @@ def register(sub):
     p.add_argument("--year", type=int, help="năm đánh giá (mặc định: năm ghi trong phần lớn biểu mẫu)")
     p.add_argument("--units", help="danh sách đơn vị units.csv (code, name, level) để biết đơn vị nào chưa nộp")
     p.add_argument("--appraisal", help="tệp thẩm định đã nhập (lập bằng dtscore appraisal-sheet)")
+    p.add_argument("--merger", metavar="SAP-NHAP.CSV",
+                   help="bảng đơn vị mới ← đơn vị cũ (sáp nhập 01/7/2025) để so sánh với kết quả năm trước của các đơn vị cũ")
     p.add_argument("--db", help="cơ sở dữ liệu lịch sử: tệp SQLite (tạo mới nếu chưa có), ví dụ lich-su.sqlite, "
                    "hoặc địa chỉ PostgreSQL postgresql+psycopg://người_dùng@máy_chủ/tên_csdl")
     p.add_argument("--csv", metavar="THƯ_MỤC", help="xuất thêm các bảng dữ liệu dạng CSV (UTF-8) vào thư mục này")
@@ -58,6 +61,7 @@ def run(args):
     if not sheets:
         raise DtscoreError(f"Không có tệp bảng tính (.xlsx) nào trong {', '.join(args.inbox)}")
     units = read_unit_list(args.units) if args.units else None
+    mapping = read_mapping(args.merger) if args.merger else None
     cons = consolidate(sheets, year=args.year, units=units, appraisal=args.appraisal, workers=args.workers,
                        progress=not args.no_progress, skipped=others)
     stored = None
@@ -70,6 +74,8 @@ def run(args):
         stored = record(cons, args.db)
         if cons.year is not None:
             cons.previous = year_units(args.db, cons.year - 1) or None
+            if mapping and cons.previous:
+                cons.previous = previous_with_merger(cons.previous, mapping, cons.year - 1)
     from ..result_workbook import write_csv, write_result
 
     db = None

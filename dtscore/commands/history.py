@@ -1,10 +1,12 @@
-"""`dtscore history --unit CODE [--db lich-su.sqlite]`: a unit's results year by year."""
+"""`dtscore history --unit CODE [--db lich-su.sqlite] [--merger sap-nhap.csv]`: a unit's results year
+by year; a unit formed on 1 July 2025 also shows the results of the units it replaced."""
 
 from decimal import Decimal
 
 from ..decimals import fmt_vn
 from ..errors import DtscoreError
-from ..history import recorded_years, shown, unit_history
+from ..history import recorded_years, shown, unit_history, year_units
+from ..merger import MERGER_YEAR, former_results, read_mapping
 from ..names import level_name
 
 TOP_CHANGES = 10  # criteria listed, largest change first
@@ -15,15 +17,44 @@ def register(sub):
     p.add_argument("--unit", required=True, help="mã đơn vị")
     p.add_argument("--db", default="lich-su.sqlite",
                    help="cơ sở dữ liệu lịch sử: tệp SQLite (mặc định lich-su.sqlite) hoặc địa chỉ PostgreSQL")
+    p.add_argument("--merger", metavar="SAP-NHAP.CSV",
+                   help="bảng đơn vị mới ← đơn vị cũ (sáp nhập 01/7/2025): thêm kết quả của các đơn vị cũ")
     p.set_defaults(func=run)
 
 
 def run(args):
+    mapping = read_mapping(args.merger) if args.merger else {}
     units, scores, replaced = unit_history(args.db, args.unit)
-    if not units:
+    held = recorded_years(args.db)
+    former = former_results(mapping, args.unit, {y: year_units(args.db, y) for y in held}) if mapping else []
+    if former:  # the years before 2025 under this code were a former unit's, shown with the others
+        units = [u for u in units if u["year"] >= MERGER_YEAR]
+        scores = {y: s for y, s in scores.items() if y >= MERGER_YEAR}
+    if not units and not former:
         raise DtscoreError(f"Chưa có kết quả nào của đơn vị “{args.unit}” trong {shown(args.db)}")
-    print(history_text(units, scores, replaced, recorded_years(args.db)))
+    if former:
+        print(former_text(former, units))
+        held = [y for y in held if y >= MERGER_YEAR]
+    if units:
+        print(history_text(units, scores, replaced, held))
     return 0
+
+
+def former_text(former, units) -> str:
+    """The years before the merger: each year's combined or listed results of the former units, and
+    the first own year's change against the last combined figure, with the basis said plainly."""
+    first = former[-1][1]
+    lines = [f"Đơn vị {first['unit_code']} — {first['unit_name']}: trước sáp nhập (01/7/2025)"]
+    for year, row in former:
+        lines.append(f"  Năm {year}: {row['basis']}")
+    own = next((u for u in units if u["year"] > former[-1][0]), None)
+    if own is not None and own["rank_value"] is not None and first["rank_value"] is not None:
+        lines.append(f"  Năm {own['year']} so với bình quân gia quyền năm {former[-1][0]}: "
+                     f"{_signed(own['rank_value'] - first['rank_value'])} điểm"
+                     f" ({fmt_vn(first['rank_value'])} → {fmt_vn(own['rank_value'])})")
+    elif own is not None:
+        lines.append(f"  Năm {own['year']}: không so sánh thành một con số (các đơn vị cũ không có trọng số)")
+    return "\n".join(lines) + "\n"
 
 
 def _signed(x, digits=2) -> str:
