@@ -168,14 +168,20 @@ def available_sets() -> list[str]:
 def _raw_with_extends(path: Path, seen=()) -> dict:
     data = _read_yaml(path)
     if "extends" not in data:
-        if "patch" in data:
-            raise CriteriaError(path, "patch", "chỉ dùng “patch” cùng với “extends”")
+        for name in ("patch", "remove_levels"):
+            if name in data:
+                raise CriteriaError(path, name, f"chỉ dùng “{name}” cùng với “extends”")
         return data
     base_path = resolve_path(data["extends"])
     if base_path in seen:
         raise CriteriaError(path, "extends", "kế thừa vòng tròn")
     base = copy.deepcopy(_raw_with_extends(base_path, (*seen, path)))
     patch = data.pop("patch", None) or {}
+    removed = data.pop("remove_levels", None) or []
+    codes = [lv.get("code") for lv in base.get("levels", [])]
+    if not isinstance(removed, list) or any(code not in codes for code in removed):
+        raise CriteriaError(path, "remove_levels", f"danh sách mã cấp của bộ gốc cần bỏ (bộ gốc có: {', '.join(map(str, codes))})")
+    base["levels"] = [lv for lv in base.get("levels", []) if lv.get("code") not in removed]
     for key, value in data.items():
         if key == "parameters":
             base["parameters"] = {**base.get("parameters", {}), **value}

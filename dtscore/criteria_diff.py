@@ -153,6 +153,8 @@ def diff_sets(old: CriteriaSet, new: CriteriaSet) -> SetDiff:
     for name, label in (("id", "Mã bộ"), ("version", "Phiên bản"), ("title", "Tên bộ"), ("year", "Năm"),
                         ("decimals", "Số chữ số thập phân"), ("heading", "Tiêu đề biểu mẫu")):
         a, b = getattr(old, name), getattr(new, name)
+        if name == "year":
+            a, b = str(a), str(b)
         if a != b:
             set_fields.append(FieldChange(label, show(a), show(b), name == "decimals"))
     if old.source != new.source:
