@@ -4,8 +4,6 @@ workbook: `export SET -o tieu-chi.xlsx`, `import tieu-chi.xlsx -o SET.yaml`; `di
 import json
 
 from ..criteria import available_sets, load_set
-from ..criteria_diff import diff_sets, format_text, write_workbook
-from ..criteria_workbook import export_workbook, import_workbook
 from ..decimals import fmt_vn
 from ..errors import DtscoreError
 
@@ -106,12 +104,16 @@ def run_show(args):
 
 
 def run_export(args):
+    from ..criteria_workbook import export_workbook  # openpyxl loads only for the workbook commands
+
     out = export_workbook(args.set, args.output)
     print(f"Đã ghi {out}: sửa trong Excel rồi chạy “dtscore criteria import {out.name} -o MÃ-BỘ.yaml”.")
     return 0
 
 
 def run_import(args):
+    from ..criteria_workbook import import_workbook
+
     out = import_workbook(args.workbook, args.output)
     cs = load_set(out)
     counts = ", ".join(f"{lv.code} {len(lv.leaves())} tiêu chí" for lv in cs.levels.values())
@@ -120,6 +122,8 @@ def run_import(args):
 
 
 def run_diff(args):
+    from ..criteria_diff import diff_sets, format_text, write_workbook
+
     d = diff_sets(load_set(args.old), load_set(args.new))
     print(format_text(d), end="")
     if args.output:
