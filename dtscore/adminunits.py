@@ -6,7 +6,6 @@ departments from a CSV. The result is a units.csv that templates and consolidati
 
 import csv
 import io
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from vietnam_provinces import __data_version__ as DATA_VERSION
 from .atomic import write_text_atomic
 from .errors import DtscoreError
 from .safecells import csv_text
-from .unitlist import read_unit_list
+from .unitlist import plain, read_unit_list
 from .values import nfc
 
 COMMUNE_LEVEL = "xa"  # the level code criteria sets give communes and wards
@@ -31,18 +30,13 @@ class Unit:
     division_type: str  # xã, phường, đặc khu; “sở, ngành” for a department
 
 
-def _plain(text) -> str:
-    decomposed = unicodedata.normalize("NFD", nfc(text).casefold().replace("đ", "d"))
-    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
-
-
 def _short(name) -> str:
     """'Thành phố Cần Thơ' → 'can tho', 'Tỉnh An Giang' → 'an giang'."""
-    plain = _plain(name)
+    words = " ".join(plain(name).split())
     for prefix in ("thanh pho ", "tinh "):
-        if plain.startswith(prefix):
-            return plain[len(prefix):]
-    return plain
+        if words.startswith(prefix):
+            return words[len(prefix):]
+    return words
 
 
 def find_province(query) -> Province:

@@ -197,6 +197,11 @@ def _raw_with_extends(path: Path, seen=()) -> dict:
     return base
 
 
+def raw_set(name_or_path) -> dict:
+    """A set's data as the loader reads it: a set that `extends` another is merged with its base."""
+    return _raw_with_extends(resolve_path(name_or_path))
+
+
 def _walk_raw(criteria):
     for c in criteria:
         if isinstance(c, dict):

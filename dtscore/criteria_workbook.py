@@ -12,8 +12,10 @@ official may reorder or widen columns; the Vietnamese words are only for reading
 
 import re
 import tempfile
-from dataclasses import dataclass
+import typing
+from dataclasses import dataclass, fields
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -22,7 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from .atomic import write_text_atomic
-from .criteria import _build, _raw_with_extends, resolve_path
+from .criteria import load_set, raw_set
 from .errors import CriteriaError
 from .rules import RULE_KINDS
 from .safecells import set_cell
@@ -56,10 +58,9 @@ PARAM_HEADERS = {
     "min_inclusive": "Khung tính cả mức dưới (min_inclusive)",
     "lower_is_better": "Càng thấp càng tốt (lower_is_better)",
 }
-# How a parameter's value is written in its cell: a list "a; b" or a map "k=v; k=v" as text, a
-# flag as Có/Không; anything else as the number or text it is.
-LIST_PARAMS, MAP_PARAMS, FLAG_PARAMS = {"steps"}, {"due", "deductions"}, {"floor_inclusive", "min_inclusive",
-                                                                           "lower_is_better"}
+# How a parameter's value is written in its cell, from its type in the kind's Params: a list
+# "a; b" or a map "k=v; k=v" as text, a flag as Có/Không, a number or a text as it is.
+LIST, MAP, FLAG, TEXT, NUMBER = "list", "map", "flag", "text", "number"
 ROW_PARAMS = {"options", "bands"}  # written as rows of their own (Lựa chọn, Khung điểm)
 
 BASE_COLUMNS = [
@@ -142,19 +143,33 @@ class _Cell:
         return f"trang “{self.sheet}”, ô {get_column_letter(self.column)}{self.row} (dòng {self.row}, cột “{self.header}”)"
 
 
-def rule_params() -> list[str]:
-    """Every parameter name of the registry's rule kinds, in registry order (the workbook's
-    parameter columns), without those written as rows of their own."""
-    names: list[str] = []
+def _codec(hint) -> str:
+    types = set(typing.get_args(hint)) or {hint}
+    if bool in types:
+        return FLAG
+    if dict in types:
+        return MAP
+    if types & {tuple, list}:
+        return LIST
+    return TEXT if str in types else NUMBER
+
+
+@lru_cache(maxsize=1)
+def param_codecs() -> dict:
+    """Every YAML parameter of the registry's rule kinds → how its cell is written, in registry
+    order (the workbook's parameter columns), without those written as rows of their own."""
+    out: dict = {}
     for kind in RULE_KINDS.values():
-        for name in (*kind.required, *kind.optional):
-            if name not in names and name not in ROW_PARAMS:
-                names.append(name)
-    return names
+        hints = typing.get_type_hints(kind.Params)
+        for f in fields(kind.Params):
+            name = f.metadata.get("yaml", f.name)
+            if name not in ROW_PARAMS:
+                out.setdefault(name, _codec(hints[f.name]))
+    return out
 
 
 def _param_columns():
-    return [(name, PARAM_HEADERS.get(name, f"{name} ({name})"), 14) for name in rule_params()]
+    return [(name, PARAM_HEADERS.get(name, f"{name} ({name})"), 14) for name in param_codecs()]
 
 
 def criteria_columns():
@@ -170,9 +185,10 @@ def _number_text(value) -> str:
 
 def _cell_value(name, value):
     """A rule parameter or criterion field as its cell shows it."""
-    if name in LIST_PARAMS:
+    codec = param_codecs().get(name)
+    if codec == LIST:
         return "; ".join(_number_text(v) for v in value)
-    if name in MAP_PARAMS:
+    if codec == MAP:
         return "; ".join(f"{k}={_number_text(v)}" for k, v in value.items())
     if isinstance(value, bool):
         return YES if value else NO
@@ -243,7 +259,7 @@ def _drop_down(ws, source, column, last_row, error):
 def _guide(ws):
     lines = list(GUIDE_TEXT)
     for kind in RULE_KINDS.values():
-        params = [f"{p}*" for p in kind.required] + list(kind.optional)
+        params = [f"{p}*" if required else p for p, required in kind.yaml_names().items()]
         lines.append(f"  • {kind.name}: {', '.join(params) if params else '(không có tham số)'}")
     lines += ["", "Chi tiết từng loại quy tắc: docs/engine.md và docs/criteria-sets.md (bảng “the text says → rule”)."]
     for number, line in enumerate(lines, start=1):
@@ -254,7 +270,7 @@ def _guide(ws):
 
 
 def build_workbook(raw: dict) -> Workbook:
-    """The authoring workbook of a set's raw data (as `_raw_with_extends` returns it)."""
+    """The authoring workbook of a set's raw data (as `criteria.raw_set` returns it)."""
     wb = Workbook()
     use_times_new_roman(wb)
     _guide(wb.active)
@@ -290,7 +306,7 @@ def build_workbook(raw: dict) -> Workbook:
     _drop_down(ws, lists["A"], position["row"], last, f"Chọn một trong: {', '.join(ROW_TYPES)}")
     _drop_down(ws, lists["B"], position["kind"], last, "Chọn một loại quy tắc trong danh sách")
     _drop_down(ws, lists["D"], position["level"], last, "Chọn một cấp đã khai ở trang “Cấp”")
-    for name in (*FLAG_PARAMS, *CRITERION_FLAGS, "inclusive"):
+    for name in (*(n for n, codec in param_codecs().items() if codec == FLAG), *CRITERION_FLAGS, "inclusive"):
         if name in position:
             _drop_down(ws, lists["C"], position[name], last, "Chọn Có hoặc Không")
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{last}"
@@ -300,7 +316,7 @@ def build_workbook(raw: dict) -> Workbook:
 
 def export_workbook(set_name_or_path, out_path) -> Path:
     """`dtscore criteria export`: the set as an authoring workbook, written atomically."""
-    raw = _raw_with_extends(resolve_path(set_name_or_path))
+    raw = raw_set(set_name_or_path)
     return save_atomically(build_workbook(raw), out_path)
 
 
@@ -375,15 +391,16 @@ def _flag(sheet, value, cell):
 
 
 def _param_value(sheet, name, value, cell):
-    if name in FLAG_PARAMS:
+    codec = param_codecs()[name]
+    if codec == FLAG:
         return _flag(sheet, value, cell)
-    if name in LIST_PARAMS:
+    if codec == LIST:
         parts = [p for p in str(value).split(";") if p.strip()] if not isinstance(value, (int, float)) else [str(value)]
         try:
             return [_parse_number(p) for p in parts]
         except ValueError as exc:
             raise sheet.error(cell, f"danh sách điểm cách nhau bằng “;”, ví dụ 2,0; 1,5; 1,0 — “{exc}” không phải số") from None
-    if name in MAP_PARAMS:
+    if codec == MAP:
         out = {}
         for part in str(value).split(";"):
             if not part.strip():
@@ -396,7 +413,7 @@ def _param_value(sheet, name, value, cell):
             except ValueError:
                 out[key] = text
         return out
-    if isinstance(value, str) and name not in ("label", "unit", "input", "mode"):
+    if isinstance(value, str) and codec == NUMBER:
         try:
             return _parse_number(value)
         except ValueError:
@@ -485,7 +502,7 @@ def _read_criteria(sheet, levels):
     nodes: dict = {}  # key → (raw criterion, level code)
     cells: dict = {}
     current = None  # the last criterion row: the owner of option and band rows below it
-    params = set(rule_params())
+    params = param_codecs()
     for _, row in sheet.rows():
         kind_of_row, row_cell = row["row"]
         level, level_cell = row["level"]
@@ -537,13 +554,14 @@ def _read_criteria(sheet, levels):
             if kind not in RULE_KINDS:
                 raise sheet.error(kind_cell, f"loại quy tắc “{kind}” không có (có: {', '.join(RULE_KINDS)})")
             rule = {"kind": kind}
-            accepted = (*RULE_KINDS[kind].required, *RULE_KINDS[kind].optional)
+            names = RULE_KINDS[kind].yaml_names()  # parameter → required
+            accepted = tuple(names)
             for name in params:
                 value, cell = row.get(name, (None, None))
                 if value is not None and name not in accepted:
                     raise sheet.error(cell, f"loại quy tắc “{kind}” không có tham số {name}: xóa ô này"
                                       f" (tham số của {kind}: {', '.join(accepted) or 'không có'})")
-                if value is None and name in RULE_KINDS[kind].required and cell is not None:
+                if value is None and names.get(name) and cell is not None:
                     raise sheet.error(cell, f"loại quy tắc “{kind}” cần tham số {name}")
                 if value is not None:
                     rule[name] = _param_value(sheet, name, value, cell)
@@ -637,7 +655,7 @@ def compile_workbook(path) -> dict:
         check = Path(folder) / f"{raw['id']}.yaml"
         check.write_text(dump_yaml(raw), encoding="utf-8")
         try:
-            _build(check, _raw_with_extends(check))
+            load_set(check)
         except CriteriaError as exc:
             found = _locate(exc.key, set_cells, param_cells, level_cells, criterion_cells, sheets)
             message = str(exc).removeprefix(f"{check}: ").removeprefix(f"{exc.key}: ")

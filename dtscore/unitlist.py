@@ -37,7 +37,7 @@ def name_key(name) -> str:
     return re.sub(r"\s+", " ", nfc(name or "")).casefold()
 
 
-def _plain(text) -> str:
+def plain(text) -> str:
     """Lower case without diacritics: 'Huyện' → 'huyen', 'Xã' → 'xa'."""
     decomposed = unicodedata.normalize("NFD", nfc(text or "").casefold().replace("đ", "d"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -46,8 +46,8 @@ def _plain(text) -> str:
 def level_matches(listed, level) -> bool:
     """Whether a level as the list writes it ('huyen', 'huyện', 'Đơn vị cấp huyện') is `level`
     (a criteria.Level), compared without case or diacritics."""
-    wanted = _plain(listed).strip()
-    return wanted in (_plain(level.code), _plain(level.title), "cap " + _plain(level.code))
+    wanted = plain(listed).strip()
+    return wanted in (plain(level.code), plain(level.title), "cap " + plain(level.code))
 
 
 def unit_identity(code, name) -> tuple:

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from dtscore.cli import main
-from dtscore.criteria import _raw_with_extends, load_set, resolve_path
+from dtscore.criteria import load_set, raw_set
 from dtscore.criteria_diff import ADDED, CHANGED, REMOVED, diff_sets
 
 # The draft (000_…) writes the late-plan penalty of I.1, II.1, II.2, III.1 and III.2 as
@@ -41,7 +41,7 @@ def test_cli_diff_text_and_workbook(tmp_path, capsys):
 
 @pytest.fixture
 def edited(tmp_path):
-    raw = copy.deepcopy(_raw_with_extends(resolve_path("soctrang-2023")))
+    raw = copy.deepcopy(raw_set("soctrang-2023"))
     raw["id"], raw["version"] = "thu-nghiem", "2024.1"
     raw["parameters"]["team_plan_due"]["value"] = raw["parameters"]["team_plan_due"]["value"].replace(year=2024)
     xa = next(lv for lv in raw["levels"] if lv["code"] == "xa")

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from dtscore.cli import main
-from dtscore.criteria import _raw_with_extends, available_sets, load_set, resolve_path
+from dtscore.criteria import available_sets, load_set, raw_set
 from dtscore.criteria_workbook import compile_workbook, export_workbook, import_workbook
 from dtscore.errors import CriteriaError
 
@@ -87,7 +87,7 @@ def test_an_edited_workbook_compiles_to_the_set_edited_by_hand(tmp_path, book):
     assert levels.cell(4, _column(levels, "code")).value == "xa"
     wb.save(path)
 
-    raw = copy.deepcopy(_raw_with_extends(resolve_path(SET)))
+    raw = copy.deepcopy(raw_set(SET))
     xa = next(lv for lv in raw["levels"] if lv["code"] == "xa")
     by_key = {c["key"]: c for c in xa["criteria"]}
     by_key["X03"]["rule"]["target"] = 0.7

@@ -14,6 +14,9 @@ def register(sub):
                    help=f"mã cấp ghi cho các xã, phường trong bộ tiêu chí (mặc định: {COMMUNE_LEVEL})")
     p.add_argument("--departments", metavar="SO-NGANH.CSV",
                    help="các sở, ngành của tỉnh (CSV UTF-8, cột code,name,level), ghi trước các xã, phường")
+    p.add_argument("--sap-nhap", metavar="SAP-NHAP.CSV",
+                   help="ghi thêm bản nháp bảng sáp nhập (đơn vị mới ← đơn vị cũ, mã chính thức) từ gói vietnamadminunits, "
+                        "để kiểm tra rồi dùng với --merger")
     p.add_argument("-o", "--output", required=True, metavar="UNITS.CSV", help="tệp units.csv sẽ ghi")
     p.set_defaults(func=run)
 
@@ -26,4 +29,11 @@ def run(args):
     print(f"Đã ghi {out}: {province.name} (mã {int(province.code):02d}) — {len(communes)} đơn vị cấp xã ({kinds})"
           + (f", {len(units) - len(communes)} sở, ngành" if len(units) > len(communes) else "")
           + f"; danh mục hành chính {DATA_VERSION}.")
+    if args.sap_nhap:
+        from ..merger_source import PACKAGE, PINNED, write_draft
+
+        path, rows = write_draft(args.sap_nhap, province.code, {u.name: u.code for u in communes})
+        print(f"Đã ghi {path}: bản nháp bảng sáp nhập theo gói {PACKAGE} {PINNED} — "
+              f"{len({r[2] for r in rows})} đơn vị cũ → {len({r[0] for r in rows})} đơn vị mới. Kiểm tra lại (cột "
+              "ghi_chu), thay mã cũ bằng mã lịch sử đã dùng nếu khác, thêm trọng số nếu muốn so sánh bình quân gia quyền.")
     return 0
