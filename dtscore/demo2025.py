@@ -12,9 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .adminunits import build_units, write_units
+from .consolidation import consolidate, inbox_files
 from .criteria import load_set
 from .demo import make_inbox, prepare_folder
+from .result_workbook import write_result
+from .run_summary import summary_text
 from .unitlist import read_unit_list, resolve_level
+from dtscore.workbook.builder import build_units as build_templates
 
 SET_ID, YEAR, PROVINCE = "vidu-2025-hai-cap", 2025, "Cần Thơ"
 SUBMITTING = 12  # communes whose made-up files are in the inbox
@@ -31,11 +35,6 @@ class ExamplePaths:
 
 def run_example(root, workers=None, progress=True, echo=print) -> tuple:
     """Build the example under `root`; returns (paths, consolidation)."""
-    from .commands.consolidate import summary_text
-    from dtscore.workbook.builder import build_units as build_templates
-    from .consolidation import consolidate, inbox_files
-    from .result_workbook import write_result
-
     root = Path(root)
     p = ExamplePaths(root, root / "units.csv", root / "bieu-mau", root / "hop-thu-2025", root / "KET-QUA-2025.xlsx")
     prepare_folder(root)
