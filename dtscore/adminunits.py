@@ -75,7 +75,7 @@ def build_units(province_query, level=COMMUNE_LEVEL, departments=None) -> tuple:
     commune code is refused."""
     province = find_province(province_query)
     units = (department_units(departments) if departments else []) + commune_units(province, level)
-    seen = {}
+    seen: dict[str, str] = {}
     for unit in units:
         if unit.code.casefold() in seen:
             raise DtscoreError(f"mã đơn vị {unit.code} trùng: “{seen[unit.code.casefold()]}” và “{unit.name}”")

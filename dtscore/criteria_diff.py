@@ -192,7 +192,7 @@ def diff_sets(old: CriteriaSet, new: CriteriaSet) -> SetDiff:
 
 
 def _title(level_code, d: SetDiff) -> str:
-    level = d.new.levels.get(level_code) or d.old.levels.get(level_code)
+    level = d.new.levels.get(level_code) or d.old.levels[level_code]
     return f"{level.title} ({level_code})"
 
 

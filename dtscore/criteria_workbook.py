@@ -632,7 +632,7 @@ def compile_workbook(path) -> dict:
         wb = load_workbook(path, data_only=True)
     except FileNotFoundError:
         raise CriteriaError(path, None, "không tìm thấy tệp") from None
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+    except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds for a file that is not a workbook
         raise CriteriaError(path, None, f"không mở được bảng tính .xlsx ({type(exc).__name__})") from None
     sheets = {
         SET_SHEET: _Sheet(path, wb, SET_SHEET, ("field", "value")),

@@ -11,6 +11,8 @@
 from dataclasses import dataclass
 from pathlib import Path
 
+from dtscore.workbook.builder import build_units as build_templates
+
 from .adminunits import build_units, write_units
 from .consolidation import consolidate, inbox_files
 from .criteria import load_set
@@ -18,7 +20,6 @@ from .demo import make_inbox, prepare_folder
 from .result_workbook import write_result
 from .run_summary import summary_text
 from .unitlist import read_unit_list, resolve_level
-from dtscore.workbook.builder import build_units as build_templates
 
 SET_ID, YEAR, PROVINCE = "vidu-2025-hai-cap", 2025, "Cần Thơ"
 SUBMITTING = 12  # communes whose made-up files are in the inbox

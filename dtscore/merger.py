@@ -112,22 +112,23 @@ def combine(merged: Merged, previous: dict, year) -> dict:
     """A stand-in for the new unit's previous-year row: the weighted mean of its former units'
     ranking figures (or none, when listed), with `basis` saying so in words."""
     found = [(f, previous.get(code_key(f.code))) for f in merged.formers]
-    with_result = [(f, row) for f, row in found if _score(row) is not None]
+    with_result: list[tuple[Former, dict]] = [(f, row) for f, row in found if row is not None and _score(row) is not None]
     listing = "; ".join(
         f"{f.name or f.code} ({f.code}): " + (fmt_vn(_score(row), 2) if _score(row) is not None else "chưa có kết quả")
         + (f", trọng số {fmt_vn(f.weight, 4)}" if merged.basis == WEIGHTED else "")
         for f, row in found)
     value = None
     if merged.basis == WEIGHTED and with_result:
-        total = sum(f.weight for f, _ in with_result)
-        value = round_half_up(sum(f.weight * _score(row) for f, row in with_result) / total, 2)  # as scores are shown
+        total = sum(f.weight or 0 for f, _ in with_result)
+        weighted = sum((f.weight or 0) * row["rank_value"] for f, row in with_result)
+        value = round_half_up(weighted / total, 2)  # as scores are shown
         basis = (f"Đơn vị hình thành ngày 01/7/2025 từ {len(found)} đơn vị cũ: so với bình quân gia quyền điểm năm "
                  f"{year} của {len(with_result)} đơn vị có kết quả = {fmt_vn(value, 2)} ({listing})")
     else:
         basis = (f"Đơn vị hình thành ngày 01/7/2025 từ {len(found)} đơn vị cũ; kết quả năm {year} của từng đơn vị: "
                  f"{listing}. Không có trọng số nên không gộp thành một điểm để so sánh")
     sets = {row["criteria_set"] for _, row in with_result}
-    first = with_result[0][1] if with_result else {}
+    first: dict = with_result[0][1] if with_result else {}
     return {
         "unit_code": merged.code, "unit_name": merged.name, "level": first.get("level", ""),
         "criteria_set": first.get("criteria_set", "") if len(sets) == 1 else ", ".join(sorted(sets)),

@@ -53,7 +53,7 @@ def draft_rows(province_code, official=None) -> list:
             (int(province_code),))}
         province_key = db.execute("SELECT provinceKey FROM admin_units WHERE CAST(provinceCode AS INTEGER) = ? LIMIT 1",
                                   (int(province_code),)).fetchone()
-        legacy = {}
+        legacy: dict[str, tuple[str, str]] = {}
         for p, d, w, code, ward, district in db.execute(
                 "SELECT provinceKey, districtKey, wardKey, wardCode, ward, district FROM admin_units_legacy"):
             legacy.setdefault(f"{p}_{d}_{w}", (code, f"{ward} ({district})"))
