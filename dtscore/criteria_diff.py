@@ -16,7 +16,8 @@ from .criteria import CriteriaSet, Criterion
 from .criteria_workbook import PARAM_HEADERS
 from .decimals import fmt_vn
 from .result_tables import Column, Table
-from .xlsx_style import page_setup, save_atomically, use_times_new_roman, write_table, write_title
+from .styles import page_setup, use_times_new_roman
+from .xlsx_style import save_atomically, write_table, write_title
 
 ADDED, REMOVED, CHANGED = "Thêm", "Bỏ", "Sửa"
 SCORING_FIELDS = ("max_points", "rule", "allow_not_applicable", "weight", "parent")

@@ -28,8 +28,9 @@ from .criteria import load_set, raw_set
 from .errors import CriteriaError
 from .rules import RULE_KINDS
 from .safecells import set_cell
+from .styles import BOLD, BORDER, HEADER_FILL, WRAP_CENTER, WRAP_TOP, use_times_new_roman
 from .values import nfc
-from .xlsx_style import BOLD, GRID, HEADER_ALIGN, HEADER_FILL, WRAP_TOP, save_atomically, use_times_new_roman
+from .xlsx_style import save_atomically
 
 GUIDE, SET_SHEET, PARAMS, LEVELS, CRITERIA, LISTS = (
     "Hướng dẫn", "Bộ tiêu chí", "Tham số", "Cấp", "Tiêu chí", "Danh mục")  # fmt: skip
@@ -198,7 +199,7 @@ def _cell_value(name, value):
 def _header(ws, columns):
     for col, (_, header, width) in enumerate(columns, start=1):
         cell = set_cell(ws.cell(1, col), header)
-        cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, HEADER_ALIGN, GRID
+        cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, WRAP_CENTER, BORDER
         ws.column_dimensions[get_column_letter(col)].width = width
     ws.freeze_panes = "A2"
 
