@@ -5,6 +5,7 @@ raw tables ("Điểm", "Số liệu", "Thẩm định") are also what `dtscore a
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from .decimals import fmt_vn
@@ -32,11 +33,13 @@ class Coded(Val):
     code: str = ""
 
 
+@lru_cache(maxsize=256)  # a cell per row of the raw tables: the same few values, made once
 def level_cell(code, title: str = "") -> Coded:
     """'Cấp huyện' in a sheet, 'huyen' in CSV."""
     return Coded(level_name(code, title), code=code or "")
 
 
+@lru_cache(maxsize=256)
 def status_cell(status) -> Coded:
     return Coded(STATUS_NAMES.get(status, status), code=status)
 
@@ -257,8 +260,9 @@ def inputs_table(cons) -> Table:
         for e in g.entries:
             raw = getattr(e.validation.submission, "inputs", {}) or {}
             verified = {(a.key, n): v for a in e.appraisals for n, v in a.inputs.items()}
+            computed = {r.key: r for r in e.computed.criteria}
             for crit in g.level.leaves():
-                parsed = e.computed.criterion(crit.key).inputs
+                parsed = computed[crit.key].inputs
                 for spec in crit.inputs:
                     value = parsed.get(spec.name)
                     shown = typed_value(spec, value) if value is not None else (raw.get(crit.key) or {}).get(spec.name)

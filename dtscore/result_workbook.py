@@ -50,8 +50,9 @@ def ranking_sheet_name(group, taken) -> str:
     return name
 
 
-def write_result(cons, out_path, *, inbox=None, db_path=None, today=None) -> Path:
-    """Write RESULT.xlsx atomically and return its path."""
+def write_result(cons, out_path, *, inbox=None, db_path=None, today=None, workers=1) -> Path:
+    """Write RESULT.xlsx atomically and return its path; its long raw sheets are generated in up
+    to `workers` processes while the rest is written."""
     today = today or date.today()
     wb = openpyxl.Workbook()
     use_times_new_roman(wb)
@@ -81,7 +82,7 @@ def write_result(cons, out_path, *, inbox=None, db_path=None, today=None) -> Pat
                  "của một đơn vị.", styled=False)
     _table_sheet(wb.create_sheet(FILES), T.files_table(cons), "Mọi tệp trong hộp thư và việc đã làm với từng tệp.")
     _info_sheet(wb.create_sheet(INFO), cons, inbox, db_path, today)
-    return save_atomically(wb, out_path)
+    return save_atomically(wb, out_path, workers)
 
 
 def _table_sheet(ws, table, subtitle, styled=True):

@@ -5,14 +5,16 @@ formula injection; saving atomically. The look itself is dtscore.styles."""
 
 from copy import copy
 from pathlib import Path
+from weakref import WeakKeyDictionary
 
 from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 
-from .atomic import save_workbook_atomic
+from .atomic import save_workbook_atomic, write_atomic
 from .printing import LINE_HEIGHT, fit_columns, row_height, span_titles
 from .result_tables import Val
 from .safecells import set_cell
+from .sheet_stream import DeferredRows, save_with_rows
 from .styles import BOLD, BORDER, CAPTION, HEADER_FILL, TITLE, TOP, WRAP_CENTER, WRAP_TOP
 
 
@@ -37,14 +39,47 @@ def write_table(ws, table, header_row: int, styled=True, title_span=None) -> tup
     """Write a result_tables.Table with its header on `header_row`; returns (first, last) data rows.
     Columns are widened or wrapped to their text and the title lines above span the table, so it
     prints whole (dtscore.printing); `title_span` columns for them when the table is printed more
-    than one page wide (the title stays on the first page). `styled=False` skips borders on long raw
-    tables (much faster to write, same content)."""
+    than one page wide (the title stays on the first page). `styled=False` is for long raw tables:
+    no borders, and the rows are generated straight into the file when the workbook is saved with
+    save_atomically (dtscore.sheet_stream) — same content, without an openpyxl object per cell."""
     fit_columns(table.columns, table.rows, shown_text)
     for col, column in enumerate(table.columns, start=1):
         cell = set_cell(ws.cell(header_row, col), column.header)
         cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, WRAP_CENTER, BORDER
         ws.column_dimensions[get_column_letter(col)].width = column.width
-    formats = [c.number_format for c in table.columns]
+    first, last = header_row + 1, header_row + len(table.rows)
+    widths = [c.width for c in table.columns]
+    ws.row_dimensions[header_row].height = row_height([c.header for c in table.columns], widths)
+    wrapped = [i for i, c in enumerate(table.columns) if c.wrap]
+    wrapped_widths = [widths[i] for i in wrapped]
+    heights: dict[int, float] = {}
+    known: dict[tuple, float] = {}  # the height of texts seen before (names, titles repeat)
+    for number, row in enumerate(table.rows, start=first):
+        texts = tuple(shown_text(row[i]) for i in wrapped)
+        height = known.get(texts)
+        if height is None:
+            height = known[texts] = row_height(texts, wrapped_widths)
+        if height > LINE_HEIGHT + 3:
+            heights[number] = height
+    if styled:
+        _write_rows(ws, table, first, cell_style(ws, table, styled))
+        for number, height in heights.items():
+            ws.row_dimensions[number].height = height
+    else:
+        _DEFERRED.setdefault(ws.parent, []).append(DeferredRows(ws, table, first, heights))
+    span = title_span or len(table.columns)
+    span_titles(ws, max(1, header_row - 3), header_row - 1, span, widths[:span])
+    ws.freeze_panes = f"A{header_row + 1}"
+    if table.rows:
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table.columns))}{last}"
+    return first, last
+
+
+_DEFERRED: WeakKeyDictionary = WeakKeyDictionary()  # workbook → the DeferredRows of its long tables, written at save
+
+
+def cell_style(ws, table, styled=True):
+    """style(col, number format) → a copy of the style array of a data cell of `table`."""
     styles = {}  # (column, number format) → a style to copy: assigning fonts and borders cell by cell is slow
 
     def style(col, fmt):
@@ -57,34 +92,32 @@ def write_table(ws, table, header_row: int, styled=True, title_span=None) -> tup
             styles[(col, fmt)] = proto._style  # noqa: SLF001 — openpyxl's style array
         return copy(styles[(col, fmt)])
 
-    row_number = header_row
-    for row_number, row in enumerate(table.rows, start=header_row + 1):
+    return style
+
+
+def _write_rows(ws, table, first, style):
+    formats = [c.number_format for c in table.columns]
+    for row_number, row in enumerate(table.rows, start=first):
         for col, value in enumerate(row, start=1):
             fmt = formats[col - 1]
             if isinstance(value, Val):
-                fmt = value.number_format
-                value = value.value
+                value, fmt = value.value, value.number_format
             if value is None or isinstance(value, str):
                 fmt = "General"
             cell = ws.cell(row_number, col)
             cell._style = style(col, fmt)  # noqa: SLF001 — the font is the workbook's default (Times New Roman)
             set_cell(cell, value)
-    first, last = header_row + 1, max(row_number, header_row)
-    widths = [c.width for c in table.columns]
-    ws.row_dimensions[header_row].height = row_height([c.header for c in table.columns], widths)
-    wrapped = [i for i, c in enumerate(table.columns) if c.wrap]
-    for number, row in enumerate(table.rows, start=first):
-        height = row_height([shown_text(row[i]) for i in wrapped], [widths[i] for i in wrapped])
-        if height > LINE_HEIGHT + 3:
-            ws.row_dimensions[number].height = height
-    span = title_span or len(table.columns)
-    span_titles(ws, max(1, header_row - 3), header_row - 1, span, widths[:span])
-    ws.freeze_panes = ws.cell(header_row + 1, 1)
-    if table.rows:
-        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table.columns))}{last}"
-    return first, last
 
 
-def save_atomically(wb, out_path) -> Path:
-    """Save an openpyxl workbook through a temporary file (see dtscore.atomic)."""
-    return save_workbook_atomic(wb, out_path)
+def save_atomically(wb, out_path, workers: int = 1) -> Path:
+    """Save an openpyxl workbook through a temporary file (see dtscore.atomic), with the rows of
+    its long tables (write_table styled=False) generated into it, in up to `workers` processes."""
+    deferred = _DEFERRED.pop(wb, None)
+    if not deferred:
+        return save_workbook_atomic(wb, out_path)
+
+    def write(tmp):
+        with open(tmp, "wb") as fh:
+            save_with_rows(wb, fh, deferred, lambda ws, table: cell_style(ws, table, styled=False), workers)
+
+    return write_atomic(out_path, write)

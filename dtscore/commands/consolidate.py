@@ -1,6 +1,7 @@
 """`dtscore consolidate INBOX/ -o RESULT.xlsx [--year Y] [--units units.csv] [--appraisal A.xlsx]
 [--db history.sqlite] [--csv DIR/] [--workers N]`: check, consolidate and rank every workbook."""
 
+import os
 import sys
 from pathlib import Path
 
@@ -23,7 +24,7 @@ def register(sub):
     p.add_argument("--db", help="cơ sở dữ liệu lịch sử: tệp SQLite (tạo mới nếu chưa có), ví dụ lich-su.sqlite, "
                    "hoặc địa chỉ PostgreSQL postgresql+psycopg://người_dùng@máy_chủ/tên_csdl")
     p.add_argument("--csv", metavar="THƯ_MỤC", help="xuất thêm các bảng dữ liệu dạng CSV (UTF-8) vào thư mục này")
-    p.add_argument("--workers", type=int, help="số tiến trình đọc song song (mặc định: số nhân CPU)")
+    p.add_argument("--workers", type=int, help="số tiến trình song song khi đọc hồ sơ và ghi kết quả (mặc định: số nhân CPU)")
     p.add_argument("--no-progress", action="store_true", help="không hiện thanh tiến độ")
     p.set_defaults(func=run)
 
@@ -83,7 +84,7 @@ def run(args):
         from ..history import shown
 
         db = shown(args.db)  # a database URL without its password
-    path = write_result(cons, out, inbox=", ".join(args.inbox), db_path=db)
+    path = write_result(cons, out, inbox=", ".join(args.inbox), db_path=db, workers=args.workers or os.cpu_count() or 1)
     csv_paths = write_csv(cons, args.csv) if args.csv else []
     print(summary_text(cons, path, stored, db, csv_paths, args.csv))
     return 0

@@ -1,0 +1,226 @@
+"""Long table sheets written as generated sheet XML instead of through openpyxl cell objects.
+
+RESULT.xlsx's raw sheets ("Điểm", "Số liệu") hold about a million cells for a national run;
+openpyxl builds an object per cell and took most of the command's time to write them. Here
+openpyxl still writes everything else — the sheet's title, header, widths, freeze, filter,
+page setup and print titles — and each long sheet is saved with its header only; the data rows
+are then generated as SpreadsheetML, straight into the saved package, in one streaming pass
+(text as inline strings, so no shared-string table to rebuild). The cells look exactly as
+xlsx_style.write_table would have made them (same style records, same row heights).
+"""
+
+import multiprocessing
+import re
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal
+from io import BytesIO
+from itertools import chain
+from xml.sax.saxutils import escape
+
+from openpyxl.cell.cell import TIME_FORMATS, Cell
+from openpyxl.styles.numbers import is_date_format
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
+
+from .result_tables import Val
+from .safecells import is_risky
+from .xlsx_package import Part, deflate_chunks, inflate, join, parts_of, write_package
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0 (openpyxl refuses them)
+CHUNK_CELLS = 50_000  # cells generated per chunk compressed into the package
+
+
+@dataclass
+class DeferredRows:
+    """The data rows of one table sheet, to be written after the workbook is saved."""
+
+    ws: object  # the openpyxl worksheet, saved with its header only
+    table: object  # result_tables.Table
+    first_row: int
+    heights: dict  # row number → height, for rows taller than one line
+
+
+class StyleIds:
+    """The workbook's cell-style index (cellXfs) for each (column, number format, quote prefix),
+    made exactly as xlsx_style.write_table makes its cells' styles. Every style the rows can use
+    is registered before the workbook is saved (register_all), so that the rows can then be
+    generated anywhere — in this process or in another one — without adding any."""
+
+    def __init__(self, ws, table, proto_style):
+        self.ws, self.table, self.proto_style, self.ids = ws, table, proto_style, {}
+
+    def add(self, col, fmt, quoted=False):
+        if (col, fmt, quoted) not in self.ids:
+            cell = Cell(self.ws)
+            cell._style = self.proto_style(col, fmt)  # noqa: SLF001 — openpyxl's style array
+            if quoted:
+                cell.quotePrefix = True
+            self.ids[col, fmt, quoted] = self.ws.parent._cell_styles.add(cell._style)  # noqa: SLF001
+
+    def __call__(self, col, fmt, quoted=False) -> int:
+        return self.ids[col, fmt, quoted]
+
+    def register_all(self):
+        """Each column's format, text (plain and quote-prefixed), the default date formats, and
+        the formats of the Val cells, the only ones that need a look at the rows."""
+        for col, column in enumerate(self.table.columns, start=1):
+            for fmt, quoted in ((column.number_format, False), ("General", False), ("General", True)):
+                self.add(col, fmt, quoted)
+            for fmt in TIME_FORMATS.values():
+                self.add(col, fmt)
+        vals = {(i, v.value.__class__, v.number_format) for row in self.table.rows for i, v in enumerate(row, 1)
+                if isinstance(v, Val)}
+        for col, kind, fmt in vals:
+            if kind is not type(None):
+                self.add(col, *_style_of(kind, fmt))
+
+
+def number_text(value) -> str:
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _cell(value, fmt) -> tuple:
+    """(cell type, number format of its style, quote prefix) of a value, as openpyxl would store it."""
+    if isinstance(value, str):
+        return "inlineStr", "General", is_risky(value)
+    return ("b" if isinstance(value, bool) else "d" if isinstance(value, (date, time)) else "n",
+            *_style_of(value.__class__, fmt))
+
+
+def _style_of(kind, fmt) -> tuple:
+    """(number format, quote prefix) of a non-text value of class `kind` in a cell formatted `fmt`
+    (text's quote prefix depends on the text itself: see _cell)."""
+    if issubclass(kind, str):
+        return "General", False
+    if issubclass(kind, (date, time)) and not issubclass(kind, bool):
+        base = datetime if issubclass(kind, datetime) else date if issubclass(kind, date) else time
+        return (fmt if is_date_format(fmt) else TIME_FORMATS[base]), False
+    return fmt, False
+
+
+def rows_xml(deferred: DeferredRows, style_ids: StyleIds):
+    """The <row> elements of the deferred rows, as UTF-8 chunks (a million cells: kept lean)."""
+    columns = deferred.table.columns
+    letters = [get_column_letter(col) for col in range(1, len(columns) + 1)]
+    formats = [c.number_format for c in columns]
+    numbers = [style_ids(col, fmt) for col, fmt in enumerate(formats, start=1)]  # the common case
+    texts = {}  # (column, text) → the cell's XML after its reference: texts repeat (units, titles)
+    heights = deferred.heights
+    parts = []
+    for number, row in enumerate(deferred.table.rows, start=deferred.first_row):
+        height = heights.get(number)
+        parts.append(f'<row r="{number}" ht="{height}" customHeight="1">' if height else f'<row r="{number}">')
+        for i, value in enumerate(row):
+            if value is None:
+                continue  # openpyxl writes a styled empty cell here; nothing shows either way
+            kind = type(value)
+            if kind is str:
+                tail = texts.get((i, value))
+                if tail is None:
+                    tail = texts[i, value] = _text_tail(value, style_ids(i + 1, "General", is_risky(value)))
+                parts.append(f'<c r="{letters[i]}{number}"{tail}')
+            elif kind is int or kind is float:
+                parts.append(f'<c r="{letters[i]}{number}" s="{numbers[i]}"><v>{value!r}</v></c>')
+            elif isinstance(value, Val) and type(value.value) is str:  # a code shown by its name: repeats
+                tail = texts.get((i, value))
+                if tail is None:
+                    fmt, quoted = _cell(value.value, value.number_format)[1:]
+                    tail = texts[i, value] = _text_tail(value.value, style_ids(i + 1, fmt, quoted))
+                parts.append(f'<c r="{letters[i]}{number}"{tail}')
+            else:
+                parts.append(_other_cell(f"{letters[i]}{number}", i + 1, value, formats[i], style_ids))
+        parts.append("</row>")
+        if len(parts) > CHUNK_CELLS:
+            yield "".join(parts).encode("utf-8")
+            parts = []
+    yield "".join(parts).encode("utf-8")
+
+
+def _text_tail(text, style) -> str:
+    return f' s="{style}" t="inlineStr"><is><t xml:space="preserve">{escape(_ILLEGAL.sub("", text))}</t></is></c>'
+
+
+def _other_cell(ref, col, value, fmt, style_ids) -> str:
+    if isinstance(value, Val):
+        value, fmt = value.value, value.number_format
+        if value is None:
+            return ""
+    kind, fmt, quoted = _cell(value, fmt)
+    style = style_ids(col, fmt, quoted)
+    if kind == "inlineStr":
+        return f'<c r="{ref}"{_text_tail(value, style)}'
+    if kind == "b":
+        return f'<c r="{ref}" s="{style}" t="b"><v>{int(value)}</v></c>'
+    return f'<c r="{ref}" s="{style}"><v>{number_text(to_excel(value) if kind == "d" else value)}</v></c>'
+
+
+def save_with_rows(wb, fh, deferred: list, proto_style_of, workers: int = 1) -> None:
+    """Save `wb` (its deferred sheets holding their header rows only) to the binary file `fh`, each
+    deferred sheet's data rows generated into its part. `proto_style_of(ws, table)` is the style
+    function xlsx_style.write_table uses for that table. With workers > 1 (and a system that can
+    fork) the long sheets are generated in other processes while openpyxl writes the rest."""
+    jobs = []
+    for d in deferred:
+        style_ids = StyleIds(d.ws, d.table, proto_style_of(d.ws, d.table))
+        style_ids.register_all()
+        jobs.append((d, style_ids))
+    pool = _pool(workers, jobs)
+    try:
+        pending = [pool.submit(_generate, i) for i in range(len(jobs))] if pool else []
+        saved = BytesIO()
+        wb.save(saved)
+        bodies = [f.result() for f in pending] if pool else [_generate(i, jobs) for i in range(len(jobs))]
+    finally:
+        if pool:
+            pool.shutdown()
+    by_part = {d.ws.path.lstrip("/"): (d, body) for (d, _), body in zip(jobs, bodies)}
+    parts = []
+    for part in parts_of(saved):
+        if part.name in by_part:
+            d, body = by_part[part.name]
+            head, tail = _split_at_rows_end(inflate(part).decode("utf-8"), d)
+            part = join(part.name, deflate_chunks([head.encode("utf-8")], "", final=False), body,
+                        deflate_chunks([tail.encode("utf-8")], ""))
+        parts.append(part)
+    write_package(fh, parts)
+
+
+PARALLEL_FROM = 20_000  # rows: fewer are generated in this process (a process costs more than they do)
+_JOBS: list = []  # what forked generators read: inherited, never pickled
+
+
+def _pool(workers, jobs):
+    if workers <= 1 or sum(len(d.table.rows) for d, _ in jobs) < PARALLEL_FROM:
+        return None
+    if "fork" not in multiprocessing.get_all_start_methods():  # Windows: rows would have to be pickled
+        return None
+    _JOBS[:] = jobs
+    return ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context("fork"))
+
+
+def _generate(i, jobs=None) -> Part:
+    d, style_ids = (jobs or _JOBS)[i]
+    return deflate_chunks(rows_xml(d, style_ids), "", final=False)
+
+
+def _split_at_rows_end(xml: str, d: DeferredRows) -> tuple:
+    """(the sheet XML up to the end of its last header row, the rest); the dimension is widened
+    to the data written."""
+    last = d.first_row + len(d.table.rows) - 1
+    if d.table.rows:
+        xml = re.sub(r'<dimension ref="([A-Z]+)(\d+):([A-Z]+)\d+"',
+                     lambda m: f'<dimension ref="{m[1]}{m[2]}:{get_column_letter(len(d.table.columns))}{last}"',
+                     xml, count=1)
+    xml = re.sub(r"<sheetData\s*/>", "<sheetData></sheetData>", xml, count=1)
+    end = xml.index("</sheetData>")
+    head = re.sub(r'<row r="(\d+)"[^>]*?(/>|>\s*</row>)', lambda m: "" if int(m[1]) >= d.first_row else m[0], xml[:end])
+    written = [int(n) for n in re.findall(r'<row r="(\d+)"', head) if int(n) >= d.first_row]
+    if written:  # a cell of a streamed row was written through openpyxl: it would be lost
+        raise ValueError(f"{d.ws.title}: rows {written[:5]} were written before the streamed rows")
+    return head, xml[end:]
