@@ -8,7 +8,9 @@ Sheets: "Hướng dẫn" (how to fill in), "Thông tin" (unit, set, fingerprint,
 thing readers rely on.
 """
 
+import tempfile
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -24,7 +26,7 @@ from dtscore.values import nfc
 
 from . import layout as L
 from .check_sheet import write_check_sheet
-from .filling import fill
+from .patching import PatchableWorkbook, can_patch
 from .guide import write_guide
 from .score_sheet import Context, write_score_sheet
 from .sheet_button import add_sheet_button
@@ -54,18 +56,37 @@ def build_template(
 
 def build_units(cs, jobs, *, year=None, formulas="native", contact="", progress=None) -> list:
     """One prefilled template per unit: jobs = [(level code, unit code, unit name, path), …].
-    Each level's workbook is built once and only the unit cells change between saves (building is
-    most of the cost; saving an openpyxl workbook leaves it unchanged)."""
+    Each level's workbook is built and saved once, with placeholders in the unit cells; each
+    unit's file is that package with the placeholders replaced (workbook.patching)."""
     books, written = {}, []
     for level_code, code, name, path in jobs:
+        code, name = nfc(code or ""), nfc(name or "")
         if level_code not in books:
-            books[level_code] = make_workbook(cs, level_code, year=year, formulas=formulas, contact=contact)
-        wb = books[level_code]
-        fill(wb, unit={"code": nfc(code or ""), "name": nfc(name or "")})
-        written.append(save_atomic(wb, path))
+            wb = make_workbook(cs, level_code, unit_code=_UNIT_CODE, unit_name=_UNIT_NAME, year=year,
+                               formulas=formulas, contact=contact)
+            try:
+                with tempfile.TemporaryDirectory(prefix="dtscore-template-") as tmp:  # saved as every template is
+                    books[level_code] = PatchableWorkbook(save_atomic(wb, Path(tmp) / "base.xlsx"),
+                                                          (_UNIT_CODE, _UNIT_NAME))
+            except ValueError:  # an openpyxl that stores text differently: build each file whole
+                books[level_code] = None
+        book = books[level_code]
+        if book is None or not (can_patch(code) and can_patch(name)):  # text read as a formula, control characters
+            written.append(build_template(cs, level_code, path, unit_code=code, unit_name=name, year=year,
+                                          formulas=formulas, contact=contact))
+        else:
+            written.append(write_atomic(path, partial(_write_copy, book, {_UNIT_CODE: code, _UNIT_NAME: name})))
         if progress is not None:
             progress(path)
     return written
+
+
+_UNIT_CODE, _UNIT_NAME = "dtscore-placeholder-unit-code", "dtscore-placeholder-unit-name"
+
+
+def _write_copy(book, values, tmp):
+    with open(tmp, "wb") as fh:
+        book.write(fh, values)
 
 
 def make_workbook(cs, level_code, *, unit_code="", unit_name="", year=None, formulas="native", contact="") -> Workbook:
