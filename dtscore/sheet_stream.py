@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from io import BytesIO
-from itertools import chain
+from typing import Any
 from xml.sax.saxutils import escape
 
 from openpyxl.cell.cell import TIME_FORMATS, Cell
@@ -24,7 +24,7 @@ from openpyxl.styles.numbers import is_date_format
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
-from .result_tables import Val
+from .result_tables import Table, Val
 from .safecells import is_risky
 from .xlsx_package import Part, deflate_chunks, inflate, join, parts_of, write_package
 
@@ -36,8 +36,8 @@ CHUNK_CELLS = 50_000  # cells generated per chunk compressed into the package
 class DeferredRows:
     """The data rows of one table sheet, to be written after the workbook is saved."""
 
-    ws: object  # the openpyxl worksheet, saved with its header only
-    table: object  # result_tables.Table
+    ws: Any  # the openpyxl worksheet, saved with its header only
+    table: Table
     first_row: int
     heights: dict  # row number → height, for rows taller than one line
 
@@ -110,7 +110,7 @@ def rows_xml(deferred: DeferredRows, style_ids: StyleIds):
     letters = [get_column_letter(col) for col in range(1, len(columns) + 1)]
     formats = [c.number_format for c in columns]
     numbers = [style_ids(col, fmt) for col, fmt in enumerate(formats, start=1)]  # the common case
-    texts = {}  # (column, text) → the cell's XML after its reference: texts repeat (units, titles)
+    texts: dict[tuple, str] = {}  # (column, text) → the cell's XML after its reference: texts repeat (units, titles)
     heights = deferred.heights
     parts = []
     for number, row in enumerate(deferred.table.rows, start=deferred.first_row):

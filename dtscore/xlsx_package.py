@@ -97,6 +97,7 @@ def parts_of(source) -> list:
     parts = []
     with ZipFile(source) as zf:
         fh = zf.fp
+        assert fh is not None  # an open ZipFile reads its file
         for info in zf.infolist():
             if info.compress_type != ZIP_DEFLATED:
                 parts.append(deflate(zf.read(info), info.filename))

@@ -26,8 +26,8 @@ from dtscore.values import nfc
 
 from . import layout as L
 from .check_sheet import write_check_sheet
-from .patching import PatchableWorkbook, can_patch
 from .guide import write_guide
+from .patching import PatchableWorkbook, can_patch
 from .score_sheet import Context, write_score_sheet
 from .sheet_button import add_sheet_button
 from .validations import Validations
@@ -58,7 +58,8 @@ def build_units(cs, jobs, *, year=None, formulas="native", contact="", progress=
     """One prefilled template per unit: jobs = [(level code, unit code, unit name, path), …].
     Each level's workbook is built and saved once, with placeholders in the unit cells; each
     unit's file is that package with the placeholders replaced (workbook.patching)."""
-    books, written = {}, []
+    books: dict[str, PatchableWorkbook | None] = {}
+    written = []
     for level_code, code, name, path in jobs:
         code, name = nfc(code or ""), nfc(name or "")
         if level_code not in books:

@@ -13,6 +13,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from dtscore.safecells import is_risky
 from dtscore.xlsx_package import deflate, inflate, parts_of, write_package
 
+
 def can_patch(text: str) -> bool:
     """Whether a cell can take `text` by a patch: not text a spreadsheet would read as a formula
     (its cell needs another style, see safecells) nor characters openpyxl refuses."""
