@@ -1,25 +1,36 @@
-"""Benchmark: consolidate N generated commune workbooks (default 3,321, the national count of
-commune-level units after 2025) with one worker and with every core; prints workbooks per second
-for each and the ratio, plus the time to write RESULT.xlsx.
+"""Benchmark: `dtscore consolidate` of N generated commune workbooks (default 3,321, the national
+count of commune-level units after 2025), the whole command — reading, ranking, RESULT.xlsx.
 
-    python3 benchmarks/bench_consolidate.py [--n 3321] [--workers CORES] [--inbox DIR]
+Pairs (interleaved, see benchmarks/paired.py):
+- the whole command in a new process with --workers 1 ÷ with --workers W (default: the cores),
+  with the peak memory (resident set) of the largest process of each run;
+- RESULT.xlsx alone, in this process: every cell through openpyxl (as before dtscore.sheet_stream)
+  ÷ the long raw sheets generated as sheet XML, one process.
 
 The inbox is generated first (Sóc Trăng 2023 commune template, filled with plausible figures
 through its defined names) into a temporary folder, or into --inbox DIR and reused on the next
-run when it already holds N workbooks. Consolidation = reading and validating every workbook,
-then ranking; writing the result is timed apart.
+run when it already holds N workbooks.
+
+    python3 benchmarks/bench_consolidate.py [--n 3321] [--workers CORES] [--repeat 3] [--inbox DIR]
 """
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from unittest import mock
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 
+from openpyxl.utils import get_column_letter  # noqa: E402
+from paired import Pairs  # noqa: E402
+
+from dtscore import result_tables as T  # noqa: E402
+from dtscore import result_workbook, xlsx_style  # noqa: E402
 from dtscore.consolidation import consolidate  # noqa: E402
 from dtscore.criteria import load_set  # noqa: E402
 from dtscore.result_workbook import write_result  # noqa: E402
@@ -62,59 +73,71 @@ def generate(folder: Path, n: int, workers: int) -> list:
     return sorted(folder.glob("X*.xlsx"))
 
 
-def timed(paths, workers):
-    started = time.perf_counter()
-    cons = consolidate(paths, workers=workers, progress=False)
-    return cons, time.perf_counter() - started
+def command(inbox: Path, out: Path, workers: int, env) -> tuple:
+    """(seconds, peak resident set of the largest process in MB) of one whole consolidate command."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "dtscore", "consolidate", str(inbox), "-o", str(out),
+                             "--workers", str(workers), "--no-progress"], stdout=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"dtscore consolidate exited with {proc.returncode}")
+    return time.perf_counter() - start, usage.ru_maxrss / 1024
 
 
-def _burn(n):
-    total = 0
-    for i in range(n):
-        total += i * i
-    return total
-
-
-def machine_ratio(workers) -> float:
-    """Baseline: how much faster `workers` processes run pure Python than one, on this machine
-    right now (cores shared with other work scale less than their number)."""
-    jobs = [2_000_000] * (4 * workers)
-    started = time.perf_counter()
-    for n in jobs:
-        _burn(n)
-    one = time.perf_counter() - started
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        started = time.perf_counter()
-        list(pool.map(_burn, jobs))
-        many = time.perf_counter() - started
-    return one / many
+def cell_by_cell(ws, table, header_row, styled=True):
+    """xlsx_style.write_table as it was: every cell an openpyxl object (the baseline)."""
+    if styled:
+        return xlsx_style.write_table(ws, table, header_row, styled)
+    first, last = xlsx_style.write_table(ws, T.Table(table.name, table.title, table.columns, []), header_row, False)
+    xlsx_style._DEFERRED.pop(ws.parent, None)  # noqa: SLF001 — its rows are written here instead
+    xlsx_style._write_rows(ws, table, first, xlsx_style.cell_style(ws, table, styled=False))
+    wrapped = [i for i, c in enumerate(table.columns) if c.wrap]
+    for number, row in enumerate(table.rows, start=first):
+        height = xlsx_style.row_height([row[i] for i in wrapped], [table.columns[i].width for i in wrapped])
+        if height > xlsx_style.LINE_HEIGHT + 3:
+            ws.row_dimensions[number].height = height
+    last = first + len(table.rows) - 1
+    if table.rows:
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table.columns))}{last}"
+    return first, last
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=3321, help="số tệp xã (mặc định 3321)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="số tiến trình khi chạy song song")
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--inbox", help="thư mục chứa/tái sử dụng các tệp sinh ra")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="dtscore-bench-") as tmp:
         inbox = Path(args.inbox) if args.inbox else Path(tmp) / "hop-thu"
         paths = generate(inbox, args.n, args.workers)
-        baseline_before = machine_ratio(args.workers)
-        cons, one = timed(paths, 1)
-        started = time.perf_counter()
-        write_result(cons, Path(tmp) / "KET_QUA.xlsx")
-        written = time.perf_counter() - started
-        ranked = len(cons.groups[0].ranked) if cons.groups else 0
-        del cons
-        _, many = timed(paths, args.workers)
-        baseline_after = machine_ratio(args.workers)
-    print(f"{len(paths)} tệp, {ranked} đơn vị được xếp hạng; máy có {os.cpu_count()} nhân")
-    print(f"1 tiến trình:          {one:7.1f} s  = {len(paths) / one:7.1f} tệp/giây")
-    print(f"{args.workers} tiến trình:          {many:7.1f} s  = {len(paths) / many:7.1f} tệp/giây")
-    print(f"Tỉ lệ (song song / 1): {one / many:7.2f} ×")
-    print(f"Mốc so sánh — {args.workers} tiến trình chạy Python thuần trên máy này lúc đo: "
-          f"{baseline_before:.2f} × (trước), {baseline_after:.2f} × (sau)")
-    print(f"Ghi KET_QUA.xlsx:      {written:7.1f} s")
+        env = {**os.environ, "DTSCORE_CACHE_DIR": str(Path(tmp) / "cache")}
+        peaks = {1: [], args.workers: []}
+
+        def run(workers):
+            def go():
+                seconds, peak = command(inbox, Path(tmp) / f"KET_QUA_{workers}.xlsx", workers, env)
+                peaks[workers].append(peak)
+            return go
+
+        pairs = Pairs(f"dtscore consolidate, {len(paths):,} workbooks, whole command", run(1), run(args.workers),
+                      repeat=args.repeat, warmup=False)
+        print(pairs.run().report("s", 1, ("--workers 1", f"--workers {args.workers}")))
+        print(f"  peak memory of the largest process: {max(peaks[1]):.0f} MB (--workers 1), "
+              f"{max(peaks[args.workers]):.0f} MB (--workers {args.workers}); machine: {os.cpu_count()} cores")
+
+        cons = consolidate(paths, workers=args.workers, progress=False)
+        out = Path(tmp) / "KET_QUA.xlsx"
+
+        def old():
+            with mock.patch.object(result_workbook, "write_table", cell_by_cell):
+                write_result(cons, out)
+
+        pairs = Pairs(f"RESULT.xlsx alone ({len(paths):,} units), one process", old, lambda: write_result(cons, out),
+                      repeat=args.repeat, warmup=False)
+        print(pairs.run().report("s", 1, ("every cell through openpyxl", "raw sheets generated")))
 
 
 if __name__ == "__main__":

@@ -1,134 +1,135 @@
-"""Speed of the scoring engine: dtscore.scoring.score_unit on synthetic units, every criterion of
-every level of a criteria set (default: 10,000 units per level of soctrang-2023).
+"""Speed of the scoring engines on tables of units typed as people type them — percent strings
+"75,7%", dates "15/03/2023", choice labels or codes, counts, self-scores with a decimal comma (many
+of them wrong), evidence — every criterion of every level of a criteria set: each evaluation
+includes parsing, range checks, the rule, Excel half-up rounding, the claim check and findings.
 
-Units are written as people write them (percent strings "75,7%", dates "15/03/2023", choice labels
-or codes, counts, self-scores with a decimal comma — about one in ten wrong —, evidence), so each
-evaluation includes parsing, range checks, the rule, Excel half-up rounding, the claim check and
-the findings. Generating the units is not timed.
+Pair (interleaved, see benchmarks/paired.py), per criterion evaluation:
+  baseline — the scalar engine, dtscore.scoring.score_unit, unit by unit (on --sample units);
+  measured — the batch engine, dtscore.batch.score_table, the whole table (--units units) at once.
 
-Baseline in the same script: the rule arithmetic alone (RuleKind.score + round_half_up on inputs
-already parsed). The ratio score_unit ÷ baseline is the cost of reading and checking user input.
+With --check, every row of every table is also scored by score_unit and compared with the batch
+engine: scores, statuses, totals and findings (the million-evaluation check of issue 14:
+`--units 70000 --check` is about 1,050,000 evaluations on soctrang-2023).
+Generating the tables (vectorized, numpy) is not timed.
 
-    python3 benchmarks/bench_score.py [--units 10000] [--set soctrang-2023] [--repeat 3]
+    python3 benchmarks/bench_score.py [--units 20000] [--sample 1000] [--set soctrang-2023] [--repeat 3] [--check]
 """
 
 import argparse
-import random
 import sys
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import numpy as np
+import pandas as pd
 
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
+
+from paired import Pairs  # noqa: E402
+
+from dtscore.batch import score_table  # noqa: E402
 from dtscore.criteria import load_set  # noqa: E402
-from dtscore.decimals import round_half_up  # noqa: E402
-from dtscore.rules import NOT_APPLICABLE, RULE_KINDS  # noqa: E402
-from dtscore.scoring import parse_input, score_unit  # noqa: E402
+from dtscore.scoring import score_unit  # noqa: E402
+
+TODAY = date(2024, 1, 31)
 
 
-def synthetic_value(spec, rng: random.Random):
-    """One plausible raw value of an input, in the forms units really use."""
+def pool(spec, max_points) -> list:
+    """The values people type into an input cell (and, for claims, into a self-score cell)."""
+    if spec is None:  # a self-score: "3,79", sometimes blank or the maximum
+        return [None, "", f"{max_points}"] + [f"{x / 100:.2f}".replace(".", ",") for x in range(0, int(max_points * 100) + 1, 7)]
     if spec.type == "date":
-        day = date(2023, 3, 31) + timedelta(days=rng.choice([-40, -5, 0, 0, 1, 12, 31, 45, 70, 260]))
-        return day.strftime("%d/%m/%Y") if rng.random() < 0.7 else day.isoformat()
+        days = [date(2023, 3, 31) + timedelta(days=d) for d in (-40, -5, 0, 0, 1, 12, 31, 45, 70, 260)]
+        return [d.strftime("%d/%m/%Y") for d in days] + [d.isoformat() for d in days[:4]]
     if spec.type == "ratio":
-        percent = rng.uniform(30, 100)
-        return f"{percent:.1f}%".replace(".", ",") if rng.random() < 0.8 else round(percent / 100, 4)
+        return [f"{p / 10:.1f}%".replace(".", ",") for p in range(300, 1001)] + [round(p / 1000, 3) for p in range(300, 1001, 3)]
     if spec.type == "choice":
-        option = rng.choice(spec.options)
-        return option.label if rng.random() < 0.5 else option.code
+        return [o.label for o in spec.options] + [o.code for o in spec.options]
     if spec.type == "count":
-        return rng.choice([0, 0, 0, 1, 2, 3, 7])
-    return rng.randint(0, 100)
+        return [0, 0, 0, 1, 2, 3, 7, "2", "12"]
+    return list(range(0, 101)) + ["12,5", "45"]
 
 
-def make_units(cs, level, n: int, seed: int):
-    rng = random.Random(seed)
+def draw(rng, values, rows) -> np.ndarray:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    return array[rng.integers(0, len(values), rows)]
+
+
+def make_table(cs, level, rows, seed) -> dict:
+    rng = np.random.default_rng(seed)
+    columns = {}
+    for crit in level.leaves():
+        for spec in crit.inputs:
+            columns[f"{crit.key}_{spec.name}"] = draw(rng, pool(spec, crit.max_points), rows)
+        columns[f"{crit.key}_claimed"] = draw(rng, pool(None, crit.max_points), rows)
+        columns[f"{crit.key}_evidence"] = draw(rng, [None, "Văn bản số 12/KH-UBND", "Báo cáo 45/BC-UBND"], rows)
+    return columns
+
+
+def unit_dicts(columns, rows) -> list:
     units = []
-    for number in range(n):
+    for row in range(rows):
         inputs, claimed, evidence = {}, {}, {}
-        for crit in level.leaves():
-            values = {spec.name: synthetic_value(spec, rng) for spec in crit.inputs}
-            if "numerator" in values:
-                values["numerator"] = min(values["numerator"], values["denominator"])
-            if crit.kind == "all_or_nothing":
-                values["total"] = max(values["total"], 1)
-                values["active"] = values["total"] - (rng.random() < 0.2)
-            if crit.kind == "minmax":
-                values["value"] = rng.randint(0, 100)
-            inputs[crit.key] = values
-            evidence[crit.key] = f"Văn bản số {number}/KH-UBND"
-        # self-scores as units write them: mostly right, about one in ten off (untimed pre-pass)
-        for row in score_unit(cs, level.code, inputs).criteria:
-            if row.score is not None:
-                claim = row.score if rng.random() < 0.9 else row.max_points
-                claimed[row.key] = str(claim).replace(".", ",")
-        units.append((inputs, claimed, evidence, {"code": f"U{number:05d}", "name": f"Đơn vị {number}"}))
+        for name, values in columns.items():
+            key, field = name.split("_", 1)
+            if field == "claimed":
+                claimed[key] = values[row]
+            elif field == "evidence":
+                evidence[key] = values[row]
+            else:
+                inputs.setdefault(key, {})[field] = values[row]
+        units.append((inputs, claimed, evidence))
     return units
 
 
-def time_best(fn, repeat: int) -> float:
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best
-
-
-def parsed_units(level, units):
-    """The same units with inputs parsed once (for the baseline)."""
-    out = []
-    for inputs, *_ in units:
-        unit = {}
-        for crit in level.leaves():
-            unit[crit.key] = {spec.name: parse_input(spec, inputs[crit.key].get(spec.name), spec.name) for spec in crit.inputs}
-        out.append(unit)
-    return out
+def check(cs, level, columns, batch, rows):
+    scores, statuses, findings = batch.scores(), batch.statuses(), batch.findings()
+    for row, (inputs, claimed, evidence) in enumerate(unit_dicts(columns, rows)):
+        unit = score_unit(cs, level.code, inputs, claimed, evidence, today=TODAY)
+        for leaf in level.leaves():
+            expected = unit.criterion(leaf.key)
+            if (scores.at[row, leaf.key], statuses.at[row, leaf.key]) != (expected.score, expected.status):
+                raise SystemExit(f"row {row} {leaf.key}: batch {scores.at[row, leaf.key]} ≠ scalar {expected.score}")
+        if findings[row] != unit.findings or batch.total[row] != unit.total or batch.total_100[row] != unit.total_100:
+            raise SystemExit(f"row {row}: batch findings or totals differ from score_unit")
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--units", type=int, default=10_000, help="units per level (default 10000)")
-    parser.add_argument("--set", default="soctrang-2023", help="criteria set (default soctrang-2023)")
-    parser.add_argument("--repeat", type=int, default=3, help="timed runs, the best is reported (default 3)")
+    parser.add_argument("--units", type=int, default=20_000, help="units per level in the batch table")
+    parser.add_argument("--sample", type=int, default=1_000, help="units per level scored by score_unit")
+    parser.add_argument("--set", default="soctrang-2023")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--check", action="store_true", help="compare every row with score_unit")
     args = parser.parse_args(argv)
-
     cs = load_set(args.set)
-    params = cs.parameter_values()
-    today = date(2024, 1, 31)
-    print(f"dtscore score_unit — {cs.id} {cs.version}, {args.units:,} units per level, best of {args.repeat}")
-    print(f"{'level':<7}{'criteria':>9}{'evaluations':>13}{'score_unit s':>14}{'eval/s':>11}{'units/s':>10}"
-          f"{'baseline eval/s':>17}{'ratio':>7}")
-    all_evaluations = all_seconds = 0.0
+    checked = 0
     for level_code, level in cs.levels.items():
         leaves = level.leaves()
-        units = make_units(cs, level, args.units, seed=len(leaves))
+        columns = make_table(cs, level, args.units, seed=len(leaves))
+        frame = pd.DataFrame(columns)
+        sample = unit_dicts({k: v[: args.sample] for k, v in columns.items()}, min(args.sample, args.units))
 
-        def score_all(units=units, level_code=level_code):
-            for inputs, claimed, evidence, unit in units:
-                score_unit(cs, level_code, inputs, claimed, evidence, unit=unit, today=today)
+        def scalar(sample=sample, level_code=level_code):
+            for inputs, claimed, evidence in sample:
+                score_unit(cs, level_code, inputs, claimed, evidence, today=TODAY)
 
-        parsed = parsed_units(level, units)
+        def batch(frame=frame, level_code=level_code):
+            score_table(cs, level_code, frame, today=TODAY)
 
-        def rules_only(parsed=parsed, leaves=leaves):
-            for unit in parsed:
-                for crit in leaves:
-                    result = RULE_KINDS[crit.kind].score(crit.max_points, unit[crit.key], crit.params, params)
-                    if result is not NOT_APPLICABLE and not isinstance(result, type(NOT_APPLICABLE)):
-                        round_half_up(result, cs.decimals)
-
-        seconds = time_best(score_all, args.repeat)
-        baseline = time_best(rules_only, args.repeat)
-        evaluations = len(units) * len(leaves)
-        all_evaluations += evaluations
-        all_seconds += seconds
-        print(f"{level_code:<7}{len(leaves):>9}{evaluations:>13,}{seconds:>14.2f}{evaluations / seconds:>11,.0f}"
-              f"{len(units) / seconds:>10,.0f}{evaluations / baseline:>17,.0f}{baseline and seconds / baseline:>6.1f}×")
-    print(f"all levels: {all_evaluations:,.0f} criterion evaluations in {all_seconds:.2f} s — "
-          f"{all_evaluations / all_seconds:,.0f} evaluations/s, "
-          f"{args.units * len(cs.levels) / all_seconds:,.0f} units/s")
+        pairs = Pairs(f"{cs.id} {level_code}: {len(leaves)} criteria; {args.units:,} units in the table, "
+                      f"{len(sample):,} one by one — per evaluation", scalar, batch, repeat=args.repeat,
+                      per_baseline=len(sample) * len(leaves), per_measured=args.units * len(leaves), warmup=False)
+        print(pairs.run().report("µs", 1e6, ("score_unit (scalar)", "score_table (batch)")))
+        print(f"  batch: min {1 / min(pairs.times[1]):,.0f} evaluations/s; scalar: min "
+              f"{1 / min(pairs.times[0]):,.0f} evaluations/s")
+        if args.check:
+            check(cs, level, columns, score_table(cs, level_code, frame, today=TODAY), args.units)
+            checked += args.units * len(leaves)
+            print(f"  checked: {args.units * len(leaves):,} evaluations identical to score_unit")
+    if args.check:
+        print(f"all levels: {checked:,} evaluations, batch and scalar results and findings identical")
 
 
 if __name__ == "__main__":

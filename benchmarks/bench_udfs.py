@@ -2,19 +2,14 @@
 each figure is the time of `xlwings.server.custom_functions_call` on a JSON body like the one the
 add-in posts (argument conversion, the function, result conversion; no HTTP, no Excel).
 
-- DT_RATIO: one call (one cell).
-- DT_SCORE_TABLE: one call over 3,321 units × the 14 commune-level criteria of soctrang-2023
-  (3,321 = the number of commune-level units in Vietnam after 2025), 17 input columns.
-- DT_SCORE: the same units criterion by criterion, 14 calls per unit (timed on a sample).
-- baseline: dtscore.scoring.score_unit on the same units, without xlwings.
-The ratio DT_SCORE per unit ÷ DT_SCORE_TABLE per unit is the array form's advantage (before the
-HTTP round trip each Office.js call also costs).
+Pairs (interleaved, see benchmarks/paired.py):
+- DT_RATIO, one call: xlwings' per-cell `import pyodide.ffi` probe searching sys.path (as before
+  dtscore.udfs.adapters.skip_pyodide_probe) ÷ the probe answered at once (what dtscore does);
+- DT_SCORE × 14 criteria per unit on a sample of units ÷ DT_SCORE_TABLE over --units units × the
+  14 commune-level criteria of soctrang-2023, per unit (3,321 = the commune-level units of Vietnam
+  after 2025): the figure of "46,494 DT_SCORE calls vs one DT_SCORE_TABLE".
 
-xlwings 0.37.8 probes for Pyodide's JsNull on every argument cell (a failed `import pyodide.ffi`),
-which dominates outside Pyodide; the second block repeats the figures with that probe answered at
-once (sys.modules["pyodide"] = None), to show how much of the cost is that probe.
-
-    python3 benchmarks/bench_udfs.py [--units 3321] [--repeat 3]
+    python3 benchmarks/bench_udfs.py [--units 3321] [--repeat 5]
 """
 
 import argparse
@@ -23,19 +18,18 @@ import json
 import os
 import random
 import sys
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
 os.environ.setdefault("XLWINGS_ON_SERVER", "true")
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 
 import xlwings as xw  # noqa: E402
+from paired import Pairs  # noqa: E402
 from xlwings import server  # noqa: E402
 
 from dtscore.criteria import load_set  # noqa: E402
-from dtscore.scoring import score_unit  # noqa: E402
 from dtscore.udfs import functions  # noqa: E402
 
 SET, LEVEL = "soctrang-2023", "xa"
@@ -73,82 +67,59 @@ def body(func_name, args):
     return json.loads(json.dumps(data))
 
 
-def best(repeat, run):
-    """The fastest of `repeat` runs, in seconds (the least disturbed by other work on the machine)."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def measure(level, units, repeat, loop):
-    keys = [c.key for c in level.leaves()]
+def main(argv=None):
+    parser = argparse.ArgumentParser(description="Cost of the DT_* functions through custom_functions_call")
+    parser.add_argument("--units", type=int, default=3321)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--sample", type=int, default=100, help="units scored with DT_SCORE, criterion by criterion")
+    args = parser.parse_args(argv)
+    level, units = make_units(args.units)
+    loop = asyncio.new_event_loop()
     call = lambda data: loop.run_until_complete(server.custom_functions_call(data, functions))  # noqa: E731
+    print(f"xlwings {xw.__version__}, Python {sys.version.split()[0]}")
 
     ratio_body = body("DT_RATIO", [[[0.9]], [[0.95]], [[4]]])
+    assert call(ratio_body) == [[3.79]], call(ratio_body)
     n_ratio = 2000
-    ratio_s = best(repeat, lambda: [call(ratio_body) for _ in range(n_ratio)]) / n_ratio
 
+    stand_in = sys.modules["pyodide.ffi"]  # put there by dtscore.udfs.adapters.skip_pyodide_probe
+
+    def probing():
+        sys.modules.pop("pyodide", None)  # xlwings' import searches sys.path on every argument
+        sys.modules.pop("pyodide.ffi", None)
+        for _ in range(n_ratio):
+            call(ratio_body)
+
+    def fast():
+        sys.modules["pyodide"], sys.modules["pyodide.ffi"] = None, stand_in
+        for _ in range(n_ratio):
+            call(ratio_body)
+
+    pairs = Pairs("DT_RATIO, one call", probing, fast, repeat=args.repeat, per_baseline=n_ratio, per_measured=n_ratio)
+    print(pairs.run().report("µs", 1e6, ("xlwings probing sys.path", "probe answered at once")))
+    sys.modules["pyodide"], sys.modules["pyodide.ffi"] = None, stand_in
+
+    keys = [c.key for c in level.leaves()]
     table_body = body("DT_SCORE_TABLE", [[[SET]], [[LEVEL]], [keys], units])
-    table_s = best(repeat, lambda: call(table_body))
     result = call(table_body)
     assert len(result) == len(units) and len(result[0]) == len(keys) + 1, "unexpected table shape"
-
-    sample = units[: min(200, len(units))]
+    sample = units[: min(args.sample, len(units))]
     score_bodies = []
     for row in sample:
         it = iter(row)
         for criterion in level.leaves():
-            inputs = [[[next(it)]] for _ in criterion.inputs]
-            score_bodies.append(body("DT_SCORE", [[[SET]], [[criterion.key]], inputs]))
-    score_s = best(repeat, lambda: [call(b) for b in score_bodies]) / len(score_bodies)
-    return ratio_s, table_s, score_s, len(json.dumps(table_body))
-
-
-def engine_baseline(level, units, repeat):
-    cs = load_set(SET)
-    raws = []
-    for row in units:
-        it, raw = iter(row), {}
-        for criterion in level.leaves():
-            for spec in criterion.inputs:
-                value = next(it)
-                raw.setdefault(criterion.key, {})[spec.name] = value
-        raws.append(raw)
-    return best(repeat, lambda: [score_unit(cs, LEVEL, raw) for raw in raws]) / len(units)
-
-
-def report(title, level, units, figures, engine_per_unit):
-    ratio_s, table_s, score_s, payload_bytes = figures
-    n, k = len(units), len(level.leaves())
-    table_unit = table_s / n
-    score_unit_cost = score_s * k
-    print(title)
-    print(f"  DT_RATIO            {ratio_s * 1e6:10.0f} µs per call")
-    print(f"  DT_SCORE_TABLE      {table_s:10.2f} s per call over {n:,} units × {k} criteria "
-          f"({table_unit * 1e6:.0f} µs per unit; request body {payload_bytes / 1e6:.1f} MB of JSON)")
-    print(f"  DT_SCORE            {score_s * 1e6:10.0f} µs per call × {k} calls "
-          f"= {score_unit_cost * 1e6:.0f} µs per unit")
-    print(f"  ratio DT_SCORE / DT_SCORE_TABLE per unit: {score_unit_cost / table_unit:.1f}×  "
-          f"(DT_SCORE_TABLE per unit ÷ score_unit alone: {table_unit / engine_per_unit:.2f}×)")
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description="Cost of the DT_* functions through custom_functions_call")
-    parser.add_argument("--units", type=int, default=3321)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args(argv)
-    level, units = make_units(args.units)
-    loop = asyncio.new_event_loop()
-    engine = engine_baseline(level, units, args.repeat)
-    print(f"xlwings {xw.__version__}, Python {sys.version.split()[0]}; best of {args.repeat} runs")
-    print(f"baseline: dtscore score_unit alone {engine * 1e6:.0f} µs per unit ({len(level.leaves())} criteria)\n")
-    report("as installed:", level, units, measure(level, units, args.repeat, loop), engine)
-    sys.modules["pyodide"] = None  # from now on `import pyodide.ffi` fails at once
-    print()
-    report("without xlwings' per-cell Pyodide probe:", level, units, measure(level, units, args.repeat, loop), engine)
+            score_bodies.append(body("DT_SCORE", [[[SET]], [[criterion.key]], [[[next(it)]] for _ in criterion.inputs]]))
+    singles = [call(b)[0][0] for b in score_bodies]
+    singles = [v.removeprefix("DT_SCORE: ") if isinstance(v, str) else v for v in singles]
+    table_cells = [v for row in result[: len(sample)] for v in row[:-1]]
+    assert singles == table_cells, [(a, b) for a, b in zip(singles, table_cells) if a != b][:5]
+    pairs = Pairs(f"Scoring {len(keys)} criteria per unit ({len(units):,} units in the table, {len(sample)} one by one)",
+                  lambda: [call(b) for b in score_bodies], lambda: call(table_body), repeat=args.repeat,
+                  per_baseline=len(sample), per_measured=len(units))
+    print(pairs.run().report("µs per unit", 1e6, (f"DT_SCORE × {len(keys)}", "DT_SCORE_TABLE")))
+    print(f"  DT_SCORE_TABLE request body: {len(json.dumps(table_body)) / 1e6:.1f} MB of JSON; "
+          f"{len(units) * len(keys):,} single calls would take "
+          f"{min(pairs.times[0]) * len(units):.1f} s against {min(pairs.times[1]) * len(units):.2f} s")
     loop.close()
 
 

@@ -1,34 +1,34 @@
-"""Checking one filled workbook: `dtscore validate` against LibreOffice headless recalculating it.
+"""Checking filled workbooks: `dtscore validate` against LibreOffice headless recalculating them.
 
-The workbook is a generated Sóc Trăng 2023 district template (native formulas) with every input,
-self-score and evidence filled through its defined names. Figures, each from one run:
+Pairs (interleaved, see benchmarks/paired.py), each run a whole new process:
+- one workbook (a generated Sóc Trăng 2023 district template, native formulas, every input,
+  self-score and evidence filled through its defined names): LibreOffice opening it, recalculating
+  every formula and saving it, with a warm profile (used once before), ÷ `dtscore validate FILE`
+  (Python start, imports, read, score, check, print; the expected-formulas cache warm);
+- --files commune workbooks: LibreOffice recalculating and saving all of them in one process ÷
+  `dtscore validate` of all of them in one command, per file.
 
-- dtscore validate FILE (a new process: Python start, imports, read, score, check, print);
-- LibreOffice headless opening FILE, recalculating every formula and saving it (a new soffice
-  process with a fresh profile, as workbook.libreoffice does it) — what a reviewer without dtscore
-  would need just to see the workbook's own numbers, before checking anything;
-- for consolidation, validate_file in-process, mean over --repeat calls after a warm-up (what each
-  of the 3,321 workbooks of a national run costs one core).
+What LibreOffice does is what a reviewer without dtscore would need just to see each workbook's
+own numbers, before checking anything.
 
-The ratio is LibreOffice ÷ dtscore validate.
-
-    python3 benchmarks/bench_validate.py [--repeat 50]
+    python3 benchmarks/bench_validate.py [--files 150] [--repeat 3]
 """
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
-import time
 from datetime import datetime
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
 
+from bench_consolidate import generate  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
+from paired import Pairs  # noqa: E402
 
 from dtscore.criteria import load_set  # noqa: E402
-from dtscore.validation import validate_file  # noqa: E402
 from dtscore.workbook import libreoffice  # noqa: E402
 from dtscore.workbook.builder import build_template  # noqa: E402
 
@@ -39,7 +39,7 @@ VALUES = {
     "H06_late_monthly": 1, "H06_late_quarterly": 0, "H06_late_semiannual": 0, "H06_late_annual": 0,
     "H07_ratio": 1, "H08_ratio": 0.9, "H09_ratio": 0.8, "H10_ratio": 1, "H11_ratio": 0.5, "H12_ratio": 0.3,
     "H13_ratio": 0.6, "H14_ratio": 0.75, "H15_option": "Không tổ chức hoạt động",
-}
+}  # fmt: skip
 
 
 def filled_workbook(folder: Path) -> Path:
@@ -58,37 +58,54 @@ def filled_workbook(folder: Path) -> Path:
     return path
 
 
+def soffice_recalculate(paths, out_dir: Path, profile_url: str):
+    """LibreOffice recalculating and saving `paths` in one process, with the given profile."""
+    command = [libreoffice.soffice_path(), f"-env:UserInstallation={profile_url}", "--headless", "--invisible",
+               "--nologo", "--norestore", "--nolockcheck", "--nodefault", "--convert-to", "xlsx",
+               "--outdir", str(out_dir), *map(str, paths)]
+    run = subprocess.run(command, capture_output=True, text=True, check=False)
+    if run.returncode != 0 or len(list(out_dir.glob("*.xlsx"))) < len(paths):
+        raise SystemExit(f"LibreOffice failed: {run.stderr.strip()[-300:]}")
+
+
+def dtscore_validate(paths, env):
+    run = subprocess.run([sys.executable, "-m", "dtscore", "validate", *map(str, paths)], capture_output=True,
+                         text=True, env=env, check=False)
+    if run.returncode not in (0, 1) or "Lỗi không mong đợi" in run.stderr:
+        raise SystemExit(f"dtscore validate failed: {run.stderr.strip()[-300:]}")
+
+
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeat", type=int, default=50, help="in-process validate_file calls to average")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=150, help="workbooks checked in one command")
+    parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
+    if not libreoffice.available():
+        print("LibreOffice (soffice) not found: nothing to compare with")
+        return 0
     with tempfile.TemporaryDirectory(prefix="bench-validate-") as tmp:
         folder = Path(tmp)
-        path = filled_workbook(folder)
-        print(f"workbook: {path.name}, {path.stat().st_size / 1024:.1f} KiB, "
-              f"{len(load_workbook(path).defined_names)} defined names")
+        env = {**os.environ, "DTSCORE_CACHE_DIR": str(folder / "cache")}
+        one = filled_workbook(folder)
+        many = generate(folder / "inbox", args.files, os.cpu_count() or 1)
+        profile_url = libreoffice.write_profile(folder / "profile", libreoffice.RECALC_ALWAYS)
+        out = folder / "lo"
 
-        start = time.perf_counter()
-        run = subprocess.run([sys.executable, "-m", "dtscore", "validate", str(path)], capture_output=True, text=True)
-        cli = time.perf_counter() - start
-        print(f"dtscore validate (new process):        {cli * 1000:8.0f} ms   (exit {run.returncode})")
+        def lo(paths):
+            def run():
+                for old in out.glob("*"):
+                    old.unlink()
+                out.mkdir(exist_ok=True)
+                soffice_recalculate(paths, out, profile_url)
+            return run
 
-        validate_file(path)  # warm: criteria set and template formulas cached
-        start = time.perf_counter()
-        for _ in range(args.repeat):
-            validate_file(path)
-        per_file = (time.perf_counter() - start) / args.repeat
-        print(f"validate_file (in process, warm):      {per_file * 1000:8.1f} ms per workbook "
-              f"(mean of {args.repeat}; 3,321 workbooks ≈ {per_file * 3321:.0f} s on one core)")
-
-        if not libreoffice.available():
-            print("LibreOffice (soffice) not found: no comparison")
-            return 0
-        start = time.perf_counter()
-        libreoffice.convert([path], folder / "lo", "xlsx")
-        lo = time.perf_counter() - start
-        print(f"LibreOffice headless recalculate+save: {lo * 1000:8.0f} ms")
-        print(f"ratio LibreOffice ÷ dtscore validate:  {lo / cli:8.1f}×  (in-process: {lo / per_file:.0f}×)")
+        print(f"one workbook: {one.name}, {one.stat().st_size / 1024:.1f} KiB; {len(many)} commune workbooks")
+        pairs = Pairs("One workbook, a new process each", lo([one]), lambda: dtscore_validate([one], env),
+                      repeat=args.repeat)
+        print(pairs.run().report("ms", 1e3, ("LibreOffice recalculate+save", "dtscore validate")))
+        pairs = Pairs(f"{len(many)} workbooks in one process, per file", lo(many), lambda: dtscore_validate(many, env),
+                      repeat=args.repeat, per_baseline=len(many), per_measured=len(many))
+        print(pairs.run().report("ms per file", 1e3, ("LibreOffice recalculate+save", "dtscore validate")))
     return 0
 
 

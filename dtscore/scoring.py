@@ -50,7 +50,7 @@ def range_problems(spec, value, year, today, raw=None):
 _YEAR_GRACE = timedelta(days=92)
 
 
-def _score_leaf(cs, crit: Criterion, raw_inputs: dict, params: dict, year, today, findings):
+def score_leaf(cs, crit: Criterion, raw_inputs: dict, params: dict, year, today, findings):
     kind = crit.rule_kind
     label = f"{crit.key}"
     values: dict = {}
@@ -160,7 +160,7 @@ def score_unit(
             results.append(row)
             if crit.allow_not_applicable and truthy(own_inputs.get("not_applicable")):
                 row.status, row.applicable_max = NOT_APPLICABLE, Decimal(0)
-                findings.append(Finding("NOT_APPLICABLE", crit.key, f"{crit.key}: nhóm không áp dụng, hạ điểm chuẩn {fmt_vn(crit.max_points)}"))
+                findings.append(group_not_applicable(crit))
                 for child in crit.children:  # still listed, all not applicable
                     for c in child.walk():
                         results.append(CriterionResult(c.key, c.title, c.max_points, Decimal(0), None, NOT_APPLICABLE,
@@ -168,21 +168,13 @@ def score_unit(
                 return
             for child in crit.children:
                 visit(child)
-            row.claimed = _parse_claim(claimed.get(crit.key), crit, findings)
+            row.claimed = parse_claim(claimed.get(crit.key), crit, findings)
             return
-        status, score, values = _score_leaf(cs, crit, own_inputs, params, cs.year, today, findings)
+        status, score, values = score_leaf(cs, crit, own_inputs, params, cs.year, today, findings)
         row = CriterionResult(crit.key, crit.title, crit.max_points, crit.max_points, score, status,
                               evidence=nfc(evidence.get(crit.key) or ""), inputs=values, depth=crit.depth)
         results.append(row)
-        if status == NOT_APPLICABLE:
-            row.applicable_max = Decimal(0)
-            findings.append(Finding("NOT_APPLICABLE", crit.key,
-                                    f"{crit.key}: không áp dụng, hạ điểm chuẩn {fmt_vn(crit.max_points)} — Sở TTTT xác nhận"))
-        row.claimed = _parse_claim(claimed.get(crit.key), crit, findings)
-        _check_claim(row, cs.decimals, findings)
-        if score and score > 0 and not row.evidence:
-            findings.append(Finding("MISSING_EVIDENCE", crit.key, f"{crit.key}: có điểm nhưng chưa ghi căn cứ tính điểm",
-                                    name=f"{crit.key}_evidence"))
+        leaf_findings_after(row, claimed.get(crit.key), crit, cs.decimals, findings)
 
     tops = level.criteria if only is None else (level.find(only),)
     for crit in tops:
@@ -205,7 +197,25 @@ def score_unit(
     )
 
 
-def _parse_claim(raw, crit, findings):
+def group_not_applicable(crit: Criterion) -> Finding:
+    return Finding("NOT_APPLICABLE", crit.key, f"{crit.key}: nhóm không áp dụng, hạ điểm chuẩn {fmt_vn(crit.max_points)}")
+
+
+def leaf_findings_after(row: CriterionResult, claimed_raw, crit: Criterion, decimals, findings):
+    """What follows a leaf's scoring: a not-applicable leaf's lowered maximum, its self-score read
+    and checked, evidence missing for a score."""
+    if row.status == NOT_APPLICABLE:
+        row.applicable_max = Decimal(0)
+        findings.append(Finding("NOT_APPLICABLE", crit.key,
+                                f"{crit.key}: không áp dụng, hạ điểm chuẩn {fmt_vn(crit.max_points)} — Sở TTTT xác nhận"))
+    row.claimed = parse_claim(claimed_raw, crit, findings)
+    _check_claim(row, decimals, findings)
+    if row.score and row.score > 0 and not row.evidence:
+        findings.append(Finding("MISSING_EVIDENCE", crit.key, f"{crit.key}: có điểm nhưng chưa ghi căn cứ tính điểm",
+                                name=f"{crit.key}_evidence"))
+
+
+def parse_claim(raw, crit, findings):
     try:
         return parse_number(raw, f"{crit.key}_claimed")
     except InputError as exc:

@@ -21,8 +21,11 @@ namespace to DTSCORE (XLWINGS_FUNCTIONS_NAMESPACE=DTSCORE), so Office.js formula
 from datetime import date
 from decimal import InvalidOperation
 
+import numpy as np
+import pandas as pd
 import xlwings as xw
 
+from dtscore.batch import score_table
 from dtscore.rules import Option, choices, counts, lateness, ratios
 from dtscore.rules.excel import UDF_DIGITS
 from dtscore.scoring import NOT_APPLICABLE, PENDING, score_unit
@@ -367,19 +370,25 @@ def _read_slots(criterion, slots, values, raw, problems):
 
 def _cell(result, criterion, values, problem, findings_by_key):
     """(value, message) of one criterion of a scored unit, as a cell shows it."""
+    blocking = [f for c in criterion.walk() for f in findings_by_key.get(c.key, ()) if f.severity == "error"]
+    row = result.criterion(criterion.key)
+    return _shown(criterion, row.status, row.score, blocking[0].message if blocking else None, values, problem)
+
+
+def _shown(criterion, status, score, blocking, values, problem):
+    """(value, message) of a criterion as a cell shows it: an error cell in its inputs, else its
+    first blocking finding (a blank when nothing is entered yet), else its score."""
     if problem:
         return None, problem
-    blocking = [f for c in criterion.walk() for f in findings_by_key.get(c.key, ()) if f.severity == "error"]
     if blocking:
         if all(is_blank(v) for v in values):
             return xl.BLANK, None  # nothing entered yet
-        return None, blocking[0].message
-    row = result.criterion(criterion.key)
-    if row.status == NOT_APPLICABLE:
+        return None, blocking
+    if status == NOT_APPLICABLE:
         return None, f"{criterion.key}: không áp dụng — hạ điểm chuẩn, Sở TTTT xác nhận"
-    if row.status == PENDING:
+    if status == PENDING:
         return None, f"{criterion.key}: điểm so sánh giữa các đơn vị — tính khi tổng hợp (DT_MINMAX)"
-    return xl.to_excel(row.score), None
+    return xl.to_excel(score), None
 
 
 def _by_key(findings) -> dict:
@@ -454,6 +463,8 @@ def DT_SCORE_TABLE(criteria_set, level, keys, inputs):
     if len(rows[0]) != width:
         per_key = "; ".join(f"{c.key}: {len(s)}" for c, s in layout) if len(layout) <= 20 else ""
         raise xl.UdfError(f"vùng số liệu có {len(rows[0])} cột, cần {width}" + (f" ({per_key})" if per_key else ""))
+    if not any(c.is_group for c in lv.walk()) and not lv.index:
+        return _table_at_once(cs, lv, layout, rows)
     table = []
     for row in rows:
         if all(is_blank(v) for v in row):
@@ -473,4 +484,39 @@ def DT_SCORE_TABLE(criteria_set, level, keys, inputs):
             out.append(message if message else value)
         out.append(xl.to_excel(result.total))
         table.append(out)
+    return table
+
+
+def _table_at_once(cs, lv, layout, rows) -> list:
+    """DT_SCORE_TABLE through the batch engine (dtscore.batch): each criterion's distinct inputs
+    scored once; the same cells as scoring the rows one by one."""
+    units = [i for i, row in enumerate(rows) if not all(is_blank(v) for v in row)]
+    names = [_slot_name(leaf, spec) for _, slots in layout for leaf, spec in slots]
+    columns = [list(col) for col in zip(*(rows[i] for i in units))] or [[] for _ in names]
+    problems: dict = {}  # (unit, criterion key) → the first error cell of its inputs
+    start = 0
+    for criterion, slots in layout:
+        for j, (leaf, spec) in enumerate(slots, start):
+            for i, value in enumerate(columns[j]):
+                if xl.is_error(value):
+                    problems.setdefault((i, criterion.key), f"ô {_slot_name(leaf, spec)} đang lỗi {value.strip()}")
+                    columns[j][i] = None
+        start += len(slots)
+    frame = pd.DataFrame({name: np.array(col, dtype=object) for name, col in zip(names, columns)}, index=range(len(units)))
+    result = score_table(cs, lv.code, frame)
+    shown = []
+    for criterion, slots in layout:
+        leaf = result.leaves[criterion.key]
+        blocking = [next((f.message for f in r.findings if f.severity == "error"), None) for r in leaf.results]
+        first = sum(len(s) for c, s in layout[: layout.index((criterion, slots))])
+        cells = []
+        for i, code in enumerate(leaf.codes):
+            r = leaf.results[code]
+            values = rows[units[i]][first : first + len(slots)]
+            value, message = _shown(criterion, r.status, r.score, blocking[code], values, problems.get((i, criterion.key)))
+            cells.append(message if message else value)
+        shown.append(cells)
+    table = [[xl.BLANK] * (len(layout) + 1) for _ in rows]
+    for i, row in enumerate(units):
+        table[row] = [cells[i] for cells in shown] + [xl.to_excel(result.total[i])]
     return table

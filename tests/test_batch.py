@@ -1,0 +1,127 @@
+"""The batch engine (dtscore.batch) against the scalar engine, the reference: on generated tables
+across every rule kind, level and set — typed text, numbers, blanks, out-of-range values, wrong
+types, error cells, not-applicable switches, self-scores and evidence — every row's scores,
+statuses, totals and findings (codes, messages, cells, in order) equal score_unit's.
+
+The default run checks EVALUATIONS criterion evaluations in all (spread over the sets' levels);
+DTSCORE_BATCH_EVALUATIONS=1000000 runs the full million (benchmarks/README.md).
+"""
+
+import os
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from dtscore.batch import factorize_rows, score_table
+from dtscore.criteria import available_sets, load_set
+from dtscore.rules import CHOICE, COUNT, DATE, NUMBER, RATIO
+from dtscore.scoring import score_unit
+
+EVALUATIONS = int(os.environ.get("DTSCORE_BATCH_EVALUATIONS", "120000"))
+TODAY = date(2024, 2, 1)
+LEVELS = [(name, code) for name in available_sets() for code in load_set(name).levels]
+
+POOLS = {
+    DATE: [None, "", "31/03/2023", "15/05/2023", "1/4/2023", "2023-03-31", " 16/01/2024 ", datetime(2023, 3, 20),
+           datetime(2024, 1, 16), date(2023, 12, 15), 45016, 45016.0, "31/02/2023", "abc", date(2022, 1, 1),
+           datetime(2030, 1, 1), -5, True, "#N/A"],
+    RATIO: [None, "", 0.9, 0.757, 1, 0, 1.5, 75.7, -0.1, "90%", "75,7%", "0,9", "1.200", "abc", True, 0.125,
+            "100%", 101, 0.5, 0.95, 1.0, "  ", "45 %"],
+    COUNT: [None, "", 0, 3, 12, 5.0, 2.5, -1, "7", "1.200", "abc", True, 10**16, 400, 1],
+    NUMBER: [None, "", 0, 45, "12,5", -3, "x", 12.75, 0.07, 1000, "1.234,5"],
+}  # fmt: skip
+SWITCH = [None] * 12 + ["x", True, "không áp dụng", 0, "", "Có", "no"]
+CLAIMED = [None, "", 0, 1, 2.5, 3.79, 4, 10, 100, "abc", "3,5", -1, 0.25, 5]
+EVIDENCE = [None, "", "  ", "Văn bản số 12/UBND", 0]
+
+
+def _pool(spec) -> list:
+    if spec.type == CHOICE:
+        labels = [o.label for o in spec.options] + [o.code for o in spec.options]
+        return [None, "", "sai", *labels, labels[0].upper(), f"  {labels[0]}  "]
+    return POOLS[spec.type]
+
+
+def _column(rng, pool, rows) -> np.ndarray:
+    values = np.empty(len(pool), dtype=object)
+    values[:] = pool
+    return values[rng.integers(0, len(pool), rows)]
+
+
+def generate(cs, level_code, rows, seed) -> dict:
+    """The columns of a table of `rows` units, every cell drawn from the pools at once (vectorized)."""
+    rng = np.random.default_rng(seed)
+    columns = {}
+    for crit in cs.level(level_code).walk():
+        if crit.is_group:
+            columns[f"{crit.key}_not_applicable"] = _column(rng, SWITCH, rows)
+            columns[f"{crit.key}_claimed"] = _column(rng, CLAIMED, rows)
+            continue
+        specs = [s for form in [crit.inputs, *crit.rule_kind.alternatives(crit.params)] for s in form]
+        for spec in {s.name: s for s in specs}.values():
+            columns[f"{crit.key}_{spec.name}"] = _column(rng, _pool(spec), rows)
+        columns[f"{crit.key}_not_applicable"] = _column(rng, SWITCH, rows)
+        columns[f"{crit.key}_claimed"] = _column(rng, CLAIMED, rows)
+        columns[f"{crit.key}_evidence"] = _column(rng, EVIDENCE, rows)
+    return columns
+
+
+def scalar(cs, level_code, columns, row):
+    inputs, claimed, evidence = {}, {}, {}
+    for name, values in columns.items():
+        key, field, value = *name.split("_", 1), values[row]
+        if field == "claimed":
+            claimed[key] = value
+        elif field == "evidence":
+            evidence[key] = value
+        else:
+            inputs.setdefault(key, {})[field] = value
+    return score_unit(cs, level_code, inputs, claimed, evidence, today=TODAY)
+
+
+@pytest.mark.parametrize("name,level_code", LEVELS)
+def test_batch_equals_scalar_on_generated_tables(name, level_code):
+    cs = load_set(name)
+    leaves = cs.level(level_code).leaves()
+    rows = max(50, EVALUATIONS // len(LEVELS) // len(leaves))
+    columns = generate(cs, level_code, rows, seed=len(name) * 100 + len(level_code))
+    batch = score_table(cs, level_code, pd.DataFrame(columns), today=TODAY)
+    scores, statuses, findings = batch.scores(), batch.statuses(), batch.findings()
+    kinds = set()
+    for row in range(rows):
+        unit = scalar(cs, level_code, columns, row)
+        for leaf in leaves:
+            expected = unit.criterion(leaf.key)
+            assert (scores.at[row, leaf.key], statuses.at[row, leaf.key]) == (expected.score, expected.status), (
+                row, leaf.key)
+            kinds.add(leaf.kind)
+        assert findings[row] == unit.findings, row
+        assert (batch.total[row], batch.max_total[row], batch.total_100[row], batch.index[row]) == (
+            unit.total, unit.max_total, unit.total_100, unit.index), row
+    assert kinds == {leaf.kind for leaf in leaves}
+
+
+def test_every_rule_kind_is_covered():
+    covered = {leaf.kind for name, code in LEVELS for leaf in load_set(name).level(code).leaves()}
+    from dtscore.rules import RULE_KINDS
+
+    assert covered == set(RULE_KINDS)
+
+
+def test_equal_values_of_other_types_are_told_apart():
+    column = np.empty(7, dtype=object)
+    column[:] = [1, 1.0, True, None, float("nan"), "1", 1]
+    codes, first = factorize_rows([column], 7)
+    assert len(set(codes.tolist())) == 6 and codes[0] == codes[6]
+    assert sorted(first.tolist()) == [0, 1, 2, 3, 4, 5]
+
+
+def test_a_missing_column_is_blank():
+    cs = load_set("soctrang-2023")
+    frame = pd.DataFrame({"X03_ratio": np.array(["90%", None], dtype=object)})
+    batch = score_table(cs, "xa", frame)
+    expected = [score_unit(cs, "xa", {"X03": {"ratio": v}}) for v in ("90%", None)]
+    assert batch.findings() == [u.findings for u in expected]
+    assert batch.total == [u.total for u in expected]
