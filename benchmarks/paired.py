@@ -13,10 +13,11 @@ def load() -> str:
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
-def timed(run) -> float:
-    start = time.perf_counter()
+def timed(run) -> tuple:
+    """(wall seconds, CPU seconds of this process) of one run."""
+    start, cpu = time.perf_counter(), time.process_time()
     run()
-    return time.perf_counter() - start
+    return time.perf_counter() - start, time.process_time() - cpu
 
 
 class Pairs:
@@ -27,7 +28,8 @@ class Pairs:
         self.name, self.baseline, self.measured = name, baseline, measured
         self.repeat, self.per = repeat, (per_baseline, per_measured)
         self.warmup = warmup
-        self.times = ([], [])
+        self.times: tuple = ([], [])
+        self.cpu: tuple = ([], [])  # CPU time of this process: what a run costs, whatever the load
 
     def run(self) -> "Pairs":
         self.load_before = load()
@@ -35,8 +37,10 @@ class Pairs:
             self.baseline()
             self.measured()
         for _ in range(self.repeat):
-            self.times[0].append(timed(self.baseline) / self.per[0])
-            self.times[1].append(timed(self.measured) / self.per[1])
+            for side, run in enumerate((self.baseline, self.measured)):
+                wall, cpu = timed(run)
+                self.times[side].append(wall / self.per[side])
+                self.cpu[side].append(cpu / self.per[side])
         self.load_after = load()
         return self
 
@@ -51,4 +55,7 @@ class Pairs:
                         f"{statistics.median(times) * scale:10.4g} {unit}")
         rows.append(f"  ratio {labels[0]} ÷ {labels[1]:<22} min {min(self.ratios):10.3g} ×    median "
                     f"{statistics.median(self.ratios):10.3g} ×")
+        if min(self.cpu[1]) > 0 and min(self.cpu[0]) > 0.2 * min(self.times[0]):  # in-process work
+            rows.append(f"  CPU time of this process, min: {min(self.cpu[0]) * scale:.4g} {unit} ÷ "
+                        f"{min(self.cpu[1]) * scale:.4g} {unit} = {min(self.cpu[0]) / min(self.cpu[1]):.3g} ×")
         return "\n".join(rows)
