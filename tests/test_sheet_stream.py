@@ -8,7 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
-from dtscore import sheet_stream, xlsx_style
+from dtscore import sheet_stream, styles, xlsx_style
 from dtscore.result_tables import Column, Table, Val
 from dtscore.workbook import libreoffice
 
@@ -32,7 +32,7 @@ def table():
 
 def write(path, stream, workers=1):
     wb = openpyxl.Workbook()
-    xlsx_style.use_times_new_roman(wb)
+    styles.use_times_new_roman(wb)
     wb.active.title = "Tổng hợp"
     ws = wb.create_sheet("Điểm")
     xlsx_style.write_title(ws, 1, "BẢNG THỬ", "Mỗi dòng một tiêu chí.")
@@ -49,7 +49,7 @@ def write(path, stream, workers=1):
             if height > xlsx_style.LINE_HEIGHT + 3:
                 ws.row_dimensions[number].height = height
         ws.auto_filter.ref = f"A4:E{first + len(t.rows) - 1}"
-    xlsx_style.page_setup(ws, 4)
+    styles.page_setup(ws, 4)
     wb.create_sheet("Tệp")["A1"] = "sau"
     return xlsx_style.save_atomically(wb, path, workers)
 
