@@ -85,16 +85,18 @@ def command(inbox: Path, out: Path, workers: int, env) -> tuple:
     return time.perf_counter() - start, usage.ru_maxrss / 1024
 
 
-def cell_by_cell(ws, table, header_row, styled=True):
+def cell_by_cell(ws, table, header_row, styled=True, title_span=None):
     """xlsx_style.write_table as it was: every cell an openpyxl object (the baseline)."""
     if styled:
-        return xlsx_style.write_table(ws, table, header_row, styled)
-    first, last = xlsx_style.write_table(ws, T.Table(table.name, table.title, table.columns, []), header_row, False)
+        return xlsx_style.write_table(ws, table, header_row, styled, title_span)
+    empty = T.Table(table.name, table.title, table.columns, [])
+    first, last = xlsx_style.write_table(ws, empty, header_row, False, title_span)
     xlsx_style._DEFERRED.pop(ws.parent, None)  # noqa: SLF001 — its rows are written here instead
     xlsx_style._write_rows(ws, table, first, xlsx_style.cell_style(ws, table, styled=False))
     wrapped = [i for i, c in enumerate(table.columns) if c.wrap]
     for number, row in enumerate(table.rows, start=first):
-        height = xlsx_style.row_height([row[i] for i in wrapped], [table.columns[i].width for i in wrapped])
+        height = xlsx_style.row_height([xlsx_style.shown_text(row[i]) for i in wrapped],
+                                       [table.columns[i].width for i in wrapped])
         if height > xlsx_style.LINE_HEIGHT + 3:
             ws.row_dimensions[number].height = height
     last = first + len(table.rows) - 1
