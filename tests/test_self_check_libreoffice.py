@@ -252,3 +252,13 @@ def test_reader_skips_the_self_check(tmp_path):
     assert not sub.stray_names
     assert all("status" not in values for values in sub.inputs.values())
     assert "X01_status" in sub.cells and "check_summary" in sub.cells
+
+
+def test_blank_unit_code_and_name_are_coloured():
+    """'Thông tin': the unit's code (an error when blank) and name (a warning) are coloured too."""
+    wb = make_workbook(load_set("soctrang-2023"), "xa")
+    info = wb[L.SHEET_INFO]
+    rules_by_cell = {str(cf.sqref): [r.formula[0] for r in cf.rules] for cf in info.conditional_formatting}
+    for name in ("unit_code", "unit_name"):
+        coord = named_cell(wb, name).coordinate
+        assert rules_by_cell.get(coord) == [sc.blank(coord)], name

@@ -25,7 +25,7 @@ from dtscore.safecells import set_cell
 from dtscore.values import nfc
 
 from . import layout as L
-from .check_sheet import write_check_sheet
+from .check_sheet import colour_unit_cells, write_check_sheet
 from .guide import write_guide
 from .patching import PatchableWorkbook, can_patch
 from .score_sheet import Context, write_score_sheet
@@ -111,6 +111,7 @@ def make_workbook(cs, level_code, *, unit_code="", unit_name="", year=None, form
     ctx = Context(cs, level, year, formulas, param_refs, option_ranges, info_refs["unit_name"], names)
     blocks = write_score_sheet(score, ctx, Validations(year))
     write_check_sheet(check, names, L.FIRST_DATA_ROW, blocks[-1].last, len(blocks))
+    colour_unit_cells(info, names)
     write_guide(guide, cs, level, year, formulas)
     if formulas == "udf":
         _write_addin_config(wb.create_sheet(L.SHEET_ADDIN))

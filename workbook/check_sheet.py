@@ -15,6 +15,19 @@ COLUMNS = (("STT", 6), ("Mã tiêu chí", 12), ("Ô cần sửa (bấm để t�
 FIRST_ROW = 6  # the unit's code, then its name, then the criteria
 
 
+UNIT_ROWS = (  # what the engine says about the unit itself (dtscore.validation), first in the list
+    ("unit_code", "Mã đơn vị", sc.PREFIX[sc.ERROR] + "chưa ghi mã đơn vị — Sở TTTT không ghép được tệp với đơn vị"),
+    ("unit_name", "Tên đơn vị", sc.PREFIX[sc.WARNING] + "chưa ghi tên đơn vị"),
+)
+
+
+def colour_unit_cells(ws, names: dict):
+    """On "Thông tin": a blank unit code turns red, a blank unit name orange."""
+    for (name, _, _), fill in zip(UNIT_ROWS, (S.ERROR_FILL, S.WARNING_FILL)):
+        coord = names[name].split("!", 1)[1].replace("$", "")
+        ws.conditional_formatting.add(coord, FormulaRule(formula=[sc.blank(coord)], fill=fill))
+
+
 def _link(sheet, cell_text) -> str:
     """HYPERLINK to a cell of this workbook, shown as Sheet!F12 (Excel and LibreOffice follow "#…")."""
     target = f'"#{L.quote_sheet(sheet)}!"&{cell_text}'
@@ -50,12 +63,8 @@ def write_check_sheet(ws, names: dict, first: int, last: int, criteria: int):
         cell.border = S.BORDER
         cell.alignment = S.WRAP_CENTER
 
-    unit_rows = (
-        ("unit_code", "Mã đơn vị", sc.PREFIX[sc.ERROR] + "chưa ghi mã đơn vị — Sở TTTT không ghép được tệp với đơn vị"),
-        ("unit_name", "Tên đơn vị", sc.PREFIX[sc.WARNING] + "chưa ghi tên đơn vị"),
-    )
     row = FIRST_ROW
-    for name, label, problem in unit_rows:
+    for name, label, problem in UNIT_ROWS:
         ref = names[name]
         coord = ref.split("!", 1)[1].replace("$", "")
         ws[f"B{row}"] = label
