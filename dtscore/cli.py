@@ -9,6 +9,7 @@ import sys
 
 from . import __version__
 from .errors import DtscoreError
+from .safecells import clean_text
 
 COMMANDS = ["criteria", "score", "validate", "consolidate", "appraisal", "history", "report", "demo", "template",
             "test", "server", "bundle", "lite", "units"]
@@ -73,10 +74,36 @@ def _wanted(argv) -> list:
     return [words[first]]
 
 
+class _CleanConsole:
+    """A console stream that writes no control character a unit's text may carry (see
+    dtscore.safecells.clean_text): a unit name cannot clear the screen or set the window title.
+    Carriage returns are kept on stderr, where the progress bar redraws its line."""
+
+    def __init__(self, stream, keep_return=False):
+        self._stream, self._keep_return = stream, keep_return
+
+    def write(self, text):
+        if not self._keep_return:
+            return self._stream.write(clean_text(text))
+        return self._stream.write("\r".join(clean_text(part) for part in text.split("\r")))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
 def main(argv=None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
-            stream.reconfigure(encoding="utf-8")
+            stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _CleanConsole(sys.stdout), _CleanConsole(sys.stderr, keep_return=True)
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _run(argv) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

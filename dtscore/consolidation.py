@@ -17,9 +17,9 @@ Nothing here writes files: see result_workbook (RESULT.xlsx and CSV) and history
 import gc
 import os
 import sys
-from collections import Counter, defaultdict
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections import Counter, defaultdict, deque
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -31,12 +31,13 @@ from .criteria import CriteriaSet, Level, load_set
 from .decimals import fmt_vn, round_half_up, to_decimal
 from .errors import DtscoreError
 from .findings import ERROR, WARNING, Finding
+from .limits import entry_problem
 from .names import level_name
 from .ranking import competition_ranks, summary
 from .rescoring import with_scores
 from .scoring import NOT_APPLICABLE, PENDING, UNSCORED, UnitResult
 from .unitlist import code_key, level_matches, name_key, unit_identity
-from .validation import Validation, validate_file
+from .validation import Validation, failure_reason, validate_file, year_problem
 from .values import nfc
 
 PARALLEL_FROM = 40  # files: by default, smaller inboxes are read in this process
@@ -71,59 +72,143 @@ def read_one(path) -> Read:
     except Exception as exc:  # one bad file never stops the batch
         if os.environ.get("DTSCORE_DEBUG"):
             raise
-        validation = Validation(path, error=f"không đọc được tệp ({type(exc).__name__}: {exc})")
+        validation = Validation(path, error=failure_reason(exc))
     return Read(path, mtime, validation)
+
+
+WORKER_DIED = ("tiến trình đọc tệp này bị dừng đột ngột (hết bộ nhớ hoặc bị hệ điều hành dừng) — đã bỏ qua tệp "
+               "này, các tệp khác vẫn được tổng hợp; đề nghị đơn vị điền lại vào biểu mẫu gốc")
 
 
 def read_all(paths, workers=None, progress=True) -> list:
     """Read every file, in input order, in `workers` processes (default: one per core, or this
-    process alone for a small inbox: a new process spends about a second warming its caches)."""
+    process alone for a small inbox: a new process spends about a second warming its caches).
+    A worker that dies (killed, out of memory) is replaced; the file it was reading is reported."""
     paths = [str(p) for p in paths]
     if workers is None:
         workers = (os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1
     workers = max(1, int(workers))
     bar = tqdm(total=len(paths), desc="Đọc hồ sơ", unit="tệp", disable=not progress, file=sys.stderr)
-    out = []
     # The results read so far live until the end: freezing them keeps the garbage collector from
     # walking an ever longer list (a quarter of the time on 3,000 files), and forked workers from
     # walking — and so copying — the parent's whole heap.
     gc.freeze()
+    done = 0
+
+    def step():
+        nonlocal done
+        bar.update()
+        done += 1
+        if done % FREEZE_EVERY == 0:
+            gc.freeze()
+
     try:
-        results: Iterator[Read]
         if workers == 1 or len(paths) < 2:
-            results = map(read_one, paths)
-            pool = None
-        else:
-            chunk = max(1, min(16, len(paths) // (workers * 8)))
-            pool = ProcessPoolExecutor(max_workers=min(workers, len(paths)))
-            results = pool.map(read_one, paths, chunksize=chunk)
-        try:
-            for read in results:
-                out.append(read)
-                bar.update()
-                if len(out) % FREEZE_EVERY == 0:
-                    gc.freeze()
-        finally:
-            if pool is not None:
-                pool.shutdown(cancel_futures=True)
+            out = []
+            for path in paths:
+                out.append(read_one(path))
+                step()
+            return out
+        return _read_in_workers(paths, min(workers, len(paths)), step)
     finally:
         gc.unfreeze()
         bar.close()
-    return out
+
+
+def _read_in_workers(paths, workers, step) -> list:
+    """Keep at most two files per worker in flight, so that when the pool breaks (a worker died)
+    only those few are suspects: each is read again alone, and the one that kills its worker
+    again is reported; the rest continue in a new pool."""
+    results = [None] * len(paths)
+    todo = deque(range(len(paths)))
+    while todo:
+        suspects = []
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            inflight = {}
+            while (todo or inflight) and not suspects:
+                while todo and len(inflight) < 2 * workers:
+                    i = todo.popleft()
+                    inflight[pool.submit(read_one, paths[i])] = i
+                finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    i = inflight.pop(future)
+                    try:
+                        results[i] = future.result()
+                        step()
+                    except BrokenProcessPool:
+                        suspects.append(i)
+                    except Exception as exc:  # a result that could not come back (pickling…)
+                        results[i] = _failed(paths[i], failure_reason(exc))
+                        step()
+            suspects += inflight.values()
+        for i in sorted(suspects):
+            results[i] = _read_alone(paths[i])
+            step()
+    return results
+
+
+def _read_alone(path) -> Read:
+    with ProcessPoolExecutor(max_workers=1) as pool:
+        try:
+            return pool.submit(read_one, path).result()
+        except BrokenProcessPool:
+            return _failed(path, WORKER_DIED)
+        except Exception as exc:
+            return _failed(path, failure_reason(exc))
+
+
+def _failed(path, reason) -> Read:
+    return Read(path, 0.0, Validation(path, error=reason))
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file of the inbox that is not read, and why (Vietnamese)."""
+
+    path: str
+    reason: str
+
+    def __str__(self):
+        return self.path
+
+
+NOT_A_SPREADSHEET = "Không phải tệp bảng tính, bỏ qua"
 
 
 def inbox_files(inbox, exclude=()) -> tuple:
     """(spreadsheets, other files) under the inbox folder, sorted; Office lock files (~$…) and
-    hidden files are ignored, and so are the outputs of this run (`exclude`)."""
+    hidden files are ignored, and so are the outputs of this run (`exclude`). Other files are
+    `Skipped` with the reason: not a spreadsheet, a link leaving the inbox, not a regular file.
+    Linked folders are not entered (no loops)."""
     inbox = Path(inbox)
-    excluded = {Path(p).resolve() for p in exclude if p}
+    excluded = {os.path.realpath(p) for p in exclude if p}
     sheets: list = []
     others: list = []
-    for path in sorted(inbox.rglob("*")):
-        if not path.is_file() or path.name.startswith(("~$", ".")) or path.resolve() in excluded:
+    for path in _walk(inbox):
+        if path.name.startswith(("~$", ".")) or os.path.realpath(path) in excluded:
             continue
-        (sheets if path.suffix.lower() in SPREADSHEET_SUFFIXES else others).append(path)
+        problem = entry_problem(path, inbox)
+        if problem:
+            others.append(Skipped(str(path), problem))
+        elif path.is_dir():
+            continue  # a link to a folder inside the inbox: its files are listed where they are
+        elif path.suffix.lower() in SPREADSHEET_SUFFIXES:
+            sheets.append(path)
+        else:
+            others.append(Skipped(str(path), NOT_A_SPREADSHEET))
     return sheets, others
+
+
+def _walk(folder: Path):
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(Path(entry.path))
+        else:
+            yield Path(entry.path)
 
 
 # -- the model of a consolidation --------------------------------------------------------------
@@ -262,9 +347,10 @@ def consolidate(paths, *, year=None, units=None, appraisal=None, workers=None, p
 def consolidate_reads(reads, *, year=None, units=None, appraisal=None, skipped=()) -> Consolidation:
     """The consolidation of files already read (`Read`s): everything after reading."""
     entries = [_entry(read) for read in reads]
-    entries += [Entry(str(p), status=SKIPPED, notes=[Finding("FILE_SKIPPED", None, "Không phải tệp bảng tính, bỏ qua")])
+    entries += [Entry(str(p), status=SKIPPED, notes=[Finding("FILE_SKIPPED", None, getattr(p, "reason", NOT_A_SPREADSHEET))])
                 for p in skipped]
     entries.sort(key=lambda e: e.file)
+    _mark_bad_year(entries)
     year = int(year) if year is not None else _common_year(entries)
     _mark_wrong_year(entries, year)
     _settle_duplicates(entries)
@@ -314,8 +400,12 @@ def _entry(read: Read) -> Entry:
 
 
 def _year_of(raw) -> int | None:
+    """A whole year, or None (blank, text, a fraction: validation reports those)."""
+    if isinstance(raw, bool) or not isinstance(raw, (int, float, Decimal)):
+        return None
     try:
-        return int(to_decimal(raw)) if raw not in (None, "") else None
+        number = to_decimal(raw)
+        return int(number) if number == number.to_integral_value() else None
     except (ValueError, TypeError, ArithmeticError):
         return None
 
@@ -323,6 +413,16 @@ def _year_of(raw) -> int | None:
 def _common_year(entries) -> int | None:
     years = Counter(e.year for e in entries if e.status == USED and e.year is not None)
     return years.most_common(1)[0][0] if years else None
+
+
+def _mark_bad_year(entries):
+    """A blank, text, fractional or implausible year is no year: flagged, never ranked or stored."""
+    for e in entries:
+        if e.status == USED and e.validation is not None and year_problem(e.validation):
+            e.year = None
+            e.notes.append(Finding("WRONG_YEAR", None, "Năm đánh giá trong biểu mẫu không hợp lệ (xem “Phát hiện”): không "
+                                                       "xếp hạng, không lưu vào lịch sử", name="year"))
+            e.excluded.append("năm đánh giá không hợp lệ")
 
 
 def _mark_wrong_year(entries, year):
@@ -344,15 +444,23 @@ def _settle_duplicates(entries):
     for same in by_unit.values():
         if len(same) < 2:
             continue
-        kept = max(same, key=lambda e: e.mtime)  # max keeps the first of equals: entries are sorted by name
+        # A file of the year consolidated is kept over any other year's, however recent; then the most
+        # recent (max keeps the first of equals: entries are sorted by name).
+        kept = max(same, key=lambda e: (not _wrong_year(e), e.mtime))
         others = [e for e in same if e is not kept]
         names = ", ".join(Path(e.file).name for e in others)
-        kept.notes.append(Finding("DUPLICATE_UNIT", None, f"Đơn vị {kept.code or kept.name} có {len(same)} tệp: dùng tệp này "
-                                                 f"(sửa gần nhất), bỏ qua {names}"))
+        why = "đúng năm đang tổng hợp" if any(_wrong_year(e) for e in others) else "sửa gần nhất"
+        kept.notes.append(Finding("DUPLICATE_UNIT", None, f"Đơn vị {kept.code or kept.name} có {len(same)} tệp: dùng "
+                                                       f"tệp này ({why}), bỏ qua {names}"))
         for e in others:
             e.status = SUPERSEDED
-            e.notes.append(Finding("SUPERSEDED", None, f"Bỏ qua tệp này: đơn vị {e.code or e.name} đã có tệp sửa gần hơn "
+            reason = "tệp của năm đang tổng hợp" if _wrong_year(e) and not _wrong_year(kept) else "tệp sửa gần hơn"
+            e.notes.append(Finding("SUPERSEDED", None, f"Bỏ qua tệp này: đơn vị {e.code or e.name} đã có {reason} "
                                               f"{Path(kept.file).name}"))
+
+
+def _wrong_year(entry) -> bool:
+    return any(n.code == "WRONG_YEAR" for n in entry.notes)
 
 
 def _match_unit_list(entries, units) -> list:
@@ -472,6 +580,11 @@ def blocking_reasons(entry: Entry) -> list:
         reasons.append(f"chưa tính được điểm tiêu chí {', '.join(unscored)}")
     if any(f.code == "TEMPLATE_MISMATCH" for f in entry.findings):
         reasons.append("biểu mẫu không khớp bộ tiêu chí")
+    appraised = {a.key for a in entry.appraisals}
+    moved = sorted({f.name for f in entry.findings if f.code == "NAME_RETARGETED" and (f.key is None or f.key not in appraised)})
+    if moved:  # the figure may not be what the unit's sheet shows: only an appraisal settles it
+        reasons.append(f"tên vùng bị trỏ sang ô khác ({', '.join(moved[:3])}{'…' if len(moved) > 3 else ''}), chờ "
+                       "thẩm định")
     return reasons
 
 

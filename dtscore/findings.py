@@ -51,9 +51,19 @@ CODES = {
     "CELL_VALUE_STALE": Code(WARNING, "Giá trị ô chưa được tính lại", VALIDATION,
                              "the value a computed cell shows differs from the engine (not recalculated, `#NAME?` "
                              "without the add-in); a group or total off only because of a tampered cell names it"),
+    "NAME_RETARGETED": Code(ERROR, "Tên vùng bị trỏ sang ô khác", VALIDATION,
+                            "a defined name dtscore reads points at another cell than the template's cell for it (an "
+                            "input read from an off-screen cell): the unit is not ranked until the criterion is "
+                            "appraised"),
+    "NAME_IGNORED": Code(WARNING, "Tên vùng hỏng hoặc trỏ ra tệp khác (bỏ qua)", VALIDATION,
+                         "names the template does not have point to another workbook (`[1]Sheet1!$A$1`), to "
+                         "`#REF!` or to a deleted sheet: not read, the file is checked normally"),
     "FILE_UNREADABLE": Code(ERROR, "Tệp không đọc được", CONSOLIDATION,
-                            "a file of the inbox cannot be read as a workbook of the template"),
-    "FILE_SKIPPED": Code(INFO, "Tệp không phải bảng tính", CONSOLIDATION, "a file of the inbox is not a spreadsheet"),
+                            "a file of the inbox cannot be read as a workbook of the template, breaks a limit "
+                            "(docs/validate.md), or its reading failed (memory, time, a worker killed)"),
+    "FILE_SKIPPED": Code(INFO, "Tệp không phải bảng tính", CONSOLIDATION,
+                         "a file of the inbox is not a spreadsheet, not a regular file (FIFO, device), or a link "
+                         "leading out of the inbox: not opened"),
     "NOT_SCORED": Code(ERROR, "Không chấm được tệp", CONSOLIDATION, "a workbook was read but could not be scored"),
     "DUPLICATE_UNIT": Code(WARNING, "Hai tệp cho cùng một đơn vị", CONSOLIDATION,
                            "several files for one unit: the most recently modified is used (on the kept one)"),
@@ -68,7 +78,8 @@ CODES = {
     "LEVEL_DIFFERS": Code(ERROR, "Cấp của biểu mẫu khác danh sách", CONSOLIDATION,
                           "the workbook's level is not the unit's level in units.csv: not ranked"),
     "WRONG_YEAR": Code(ERROR, "Năm đánh giá khác năm tổng hợp", CONSOLIDATION,
-                       "the workbook is of another year than the one consolidated: not ranked"),
+                       "the workbook is of another year than the one consolidated, or its year is blank, text, a "
+                       "fraction or implausible: not ranked, not stored; never kept over a file of the year"),
     "MINMAX_FILLED": Code(INFO, "Điểm Min-Max tính khi tổng hợp", CONSOLIDATION,
                           "a `minmax` criterion scored across the units: the value, the lowest, the highest, the score"),
     "APPRAISED": Code(INFO, "Điểm đã thẩm định", CONSOLIDATION, "an appraisal replaced a figure or a score"),

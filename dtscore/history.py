@@ -26,6 +26,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import SQLAlchemyError
 
 from .errors import DtscoreError
+from .safecells import clean_text
 from .unitlist import code_key
 
 SCHEMA_VERSION = 1
@@ -140,7 +141,7 @@ def unit_rows(cons) -> list:
             unit = {
                 "unit_code": e.code, "unit_name": e.name, "level": g.level.code, "criteria_set": g.cs.id,
                 "criteria_version": g.cs.version, "criteria_fingerprint": g.cs.fingerprint,
-                "source_file": Path(e.file).name, "source_sha256": e.sha256,
+                "source_file": clean_text(Path(e.file).name), "source_sha256": e.sha256,
                 "claimed_total": _text(e.computed.claimed_total), "computed_total": _text(e.computed.total),
                 "appraised_total": _text(e.appraised.total) if e.appraised is not None else None,
                 "max_total": _text(e.final.max_total), "rank_value": _text(e.rank_value), "rank": e.rank,
@@ -162,8 +163,11 @@ def unit_rows(cons) -> list:
     return out
 
 
-def record(cons, db) -> dict:
-    """Store a consolidation; returns counts {"added", "replaced", "updated", "unchanged"}."""
+def record(cons, db, token=None, before_commit=None) -> dict:
+    """Store a consolidation; returns counts {"added", "replaced", "updated", "unchanged"}.
+    With dtscore.outputs: `token` names the run in the same transaction (so an interrupted run can
+    tell whether the history holds it) and before_commit() swaps the run's files in just before
+    the commit — if it fails, nothing is stored."""
     if cons.year is None:
         raise DtscoreError("Không xác định được năm đánh giá để lưu lịch sử: dùng --year")
     counts = {"added": 0, "replaced": 0, "updated": 0, "unchanged": 0}
@@ -190,7 +194,38 @@ def record(cons, db) -> dict:
                 changed |= _upsert(conn, SCORES, row_key, fields, _row(conn, SCORES, row_key), now)
             if old is not None:
                 counts["updated" if changed else "unchanged"] += 1
+        if token is not None:
+            _store_token(conn, token)
+        if before_commit is not None:
+            before_commit()
     return counts
+
+
+OUTPUT_TOKEN = "output_token"
+
+
+def _store_token(conn, token):
+    """The run's number, inside the open transaction. SQLite keeps it in the file header
+    (user_version), not in a table, so that an identical re-run still changes no row; a no-op
+    update first makes sure the driver has begun the transaction the pragma must belong to."""
+    if conn.dialect.name == "sqlite":
+        conn.execute(META.update().where(META.c.name == "schema_version").values(value=META.c.value))
+        conn.exec_driver_sql(f"PRAGMA user_version = {int(token)}")
+        return
+    if conn.execute(sa.select(META.c.value).where(META.c.name == OUTPUT_TOKEN)).first() is None:
+        conn.execute(META.insert().values(name=OUTPUT_TOKEN, value=str(token)))
+    else:
+        conn.execute(META.update().where(META.c.name == OUTPUT_TOKEN).values(value=str(token)))
+
+
+def holds_token(db, token) -> bool:
+    """Whether the history committed the run named `token` (see record)."""
+    if not _is_url(db) and not Path(db).exists():
+        return False
+    with connect(db, create=False) as conn:
+        if conn.dialect.name == "sqlite":
+            return conn.exec_driver_sql("PRAGMA user_version").scalar() == int(token)
+        return conn.execute(sa.select(META.c.value).where(META.c.name == OUTPUT_TOKEN)).scalar() == str(token)
 
 
 def _row(conn, table, key: dict):

@@ -277,9 +277,10 @@ def _csv_value(value):
     return csv_text(value)
 
 
-def write_csv(cons, out_dir) -> list:
+def write_csv(cons, out_dir, outputs=None) -> list:
     """The raw tables as CSV: UTF-8 with BOM (Excel opens it with the right accents), comma
-    separated, decimal point; risky text neutralised. Returns the paths written."""
+    separated, decimal point; risky text neutralised. Returns the paths written. With `outputs`
+    (dtscore.outputs.Outputs) the files join the run's unit of work instead of replacing at once."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
@@ -293,6 +294,6 @@ def write_csv(cons, out_dir) -> list:
                 for row in table.rows:
                     writer.writerow([_csv_value(v) for v in row])
 
-        write_atomic(path, write)
+        (outputs.write if outputs is not None else write_atomic)(path, write)
         written.append(path)
     return written

@@ -70,6 +70,7 @@ class Submission:
     sheets: tuple = ()  # sheet names in workbook order
     stray_names: tuple = ()  # workbook names that follow no part of the contract (kept for diagnosis)
     formulas_read: bool = True  # False when the source could give values only (xlwings Server's payload)
+    ignored_names: tuple = ()  # (name, reference): names outside the contract that point nowhere usable
 
     def cell(self, name) -> CellInfo | None:
         return self.cells.get(name)

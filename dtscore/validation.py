@@ -14,16 +14,16 @@ Every finding is located: the criterion, the cell ('Chấm điểm'!H12) and the
 import hashlib
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from dtscore.workbook.expected import expected_formulas
+from dtscore.workbook.expected import expected_formulas, expected_locations
 from dtscore.workbook.reader import read_workbook
 
-from . import rules
+from . import limits, rules
 from .criteria import CriteriaSet, available_sets, load_set
 from .decimals import fmt_vn, to_decimal
 from .errors import InputError, WorkbookError
@@ -42,10 +42,12 @@ from .submission import (
     TOTAL_SCORE,
     UNIT_CODE,
     UNIT_NAME,
+    YEAR,
     Submission,
+    quote_sheet,
     split_row_name,
 )
-from .values import date_to_excel_serial, fmt_date_vn, parse_date
+from .values import date_to_excel_serial, fmt_date_vn, nfc, number_problem, parse_date
 
 TYPE_WORDS = {
     rules.DATE: "một ngày (dd/mm/yyyy)",
@@ -105,23 +107,39 @@ class Validation:
 
 def validate_file(path, today: date | None = None, criteria_sets=()) -> Validation:
     """Read and validate one workbook. Never raises for a bad file: the reason is in `.error`.
-    criteria_sets: sets beyond the built-in ones (CriteriaSet objects or YAML paths), matched by id."""
+    criteria_sets: sets beyond the built-in ones (CriteriaSet objects or YAML paths), matched by id.
 
+    Reading, scoring and checking run inside one guard: whatever a file does to them (a damaged
+    part, a number no computation can take, running out of memory or time) becomes the reason this
+    file was not checked, and the caller goes on with the next file."""
     path = str(path)
     try:
-        submission = read_workbook(path)
+        with limits.file_deadline():
+            submission = read_workbook(path)
+            return validate_submission(submission, today, criteria_sets)
     except WorkbookError as exc:
         return Validation(path, _sha256(path), error=str(exc))
     except Exception as exc:  # a file no template ever produced: report it, keep the batch going
         if os.environ.get("DTSCORE_DEBUG"):
             raise
-        return Validation(path, _sha256(path), error=f"không đọc được tệp ({type(exc).__name__}: {exc})")
-    return validate_submission(submission, today, criteria_sets)
+        return Validation(path, _sha256(path), error=failure_reason(exc))
+
+
+def failure_reason(exc: BaseException) -> str:
+    """The one line a reviewer reads when checking a file failed unexpectedly."""
+    if isinstance(exc, MemoryError):
+        return "tệp cần quá nhiều bộ nhớ để đọc — đề nghị đơn vị dùng lại biểu mẫu gốc (đã bỏ qua tệp này)"
+    if isinstance(exc, RecursionError):
+        return "cấu trúc tệp lồng quá sâu, không đọc được (đã bỏ qua tệp này)"
+    return f"lỗi khi kiểm tra tệp ({type(exc).__name__}) — đã bỏ qua tệp này, các tệp khác vẫn được kiểm tra"
 
 
 def _sha256(path) -> str:
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        path = Path(path)
+        if not path.is_file() or path.stat().st_size > limits.LIMITS.file_bytes:
+            return ""
+        return hashlib.sha256(path.read_bytes()).hexdigest()
     except OSError:
         return ""
 
@@ -133,8 +151,11 @@ def validate_submission(sub: Submission, today: date | None = None, criteria_set
     if cs is None:
         out.findings = header
         return out
+    numbers, sub, unusable = _check_numbers(sub)
+    out.submission = sub
     structure = _check_structure(sub, cs, level)
     typed, inputs, claimed, replaced = _check_types(sub, cs, level)
+    replaced |= unusable
     parameters, param_findings = _read_parameters(sub, cs)
     result = score_unit(cs, level.code, inputs, claimed, sub.evidence, parameters, sub.unit, today)
     result.findings = [f for f in result.findings if not (f.code == "WRONG_TYPE" and f.name in replaced)]
@@ -144,11 +165,81 @@ def validate_submission(sub: Submission, today: date | None = None, criteria_set
     order = {c.key: i for i, c in enumerate(level.walk())}
     # Root causes first: criteria in document order, totals last; within a criterion a tampered
     # formula or a mistyped value before what follows from it (a wrong self-score, a stale cell).
-    per_criterion = sorted(engine + typed + tampered + stale,
+    per_criterion = sorted(numbers + engine + typed + tampered + stale,
                            key=lambda f: (order.get(f.key, len(order)), CONSEQUENCES.get(f.code, 0)))
     out.result = result
-    out.findings = header + _check_unit(sub) + structure + param_findings + per_criterion
+    integrity = _check_locations(sub, cs, level) + _check_year(sub, unusable) + _check_ignored(sub)
+    out.findings = header + _check_unit(sub) + integrity + structure + param_findings + per_criterion
     return out
+
+
+# -- integrity of the submission ----------------------------------------------------------------
+
+YEARS = range(2000, 2101)  # a competition year dtscore can be asked to score
+
+
+def _check_locations(sub: Submission, cs: CriteriaSet, level) -> list:
+    """NAME_RETARGETED: a defined name no longer points at the template's cell for it (an input
+    read from an off-screen cell instead of the one the unit and the reviewers see)."""
+    expected = _expected_locations(cs, level.code)
+    findings = []
+    keys = sorted(sub.keys, key=len, reverse=True)
+    for name, info in sub.cells.items():
+        want = expected.get(name)
+        if want is None or (nfc(info.sheet), info.coord.replace("$", "")) == want:
+            continue
+        key = split_row_name(name)[0] or next((k for k in keys if name.startswith(k + "_")), None)
+        findings.append(Finding("NAME_RETARGETED", key,
+                                f"Tên vùng {name} trỏ tới {info.ref}, không phải ô của biểu mẫu "
+                                f"{quote_sheet(want[0])}!{want[1]}: số liệu được đọc từ một ô khác với ô mọi người "
+                                "nhìn thấy — dùng lại biểu mẫu gốc; không xếp hạng cho đến khi Sở TTTT thẩm định",
+                                cell=info.ref, name=name))
+    return findings
+
+
+def _expected_locations(cs, level_code) -> dict:
+    if not cs.fingerprint:
+        return {}
+    try:
+        found = expected_locations(cs, level_code, "native")
+    except ImportError:  # a runtime without openpyxl to build the template (e.g. xlwings Lite): nothing to compare
+        return {}
+    return {name: (nfc(sheet), coord) for name, (sheet, coord) in found.items()}
+
+
+def _check_year(sub: Submission, unusable) -> list:
+    """The year in "Thông tin" must be a whole year: it decides which year a result is ranked and
+    stored in (a blank, text or fractional year would be taken for the current one)."""
+    if YEAR not in sub.cells or YEAR in unusable:
+        return []
+    value, ref = sub.cells[YEAR].value, sub.ref(YEAR)
+    if value is None:
+        return [Finding("INPUT_MISSING", None, "Chưa ghi năm đánh giá (trang “Thông tin”): tệp không được xếp "
+                        "hạng, không lưu vào lịch sử", cell=ref, name=YEAR)]
+    if isinstance(value, (str, bool, date)):
+        return [Finding("WRONG_TYPE", None, f"Năm đánh giá đọc được {_shown(value)}, cần một số năm như 2023 — "
+                        "tệp không được xếp hạng, không lưu vào lịch sử", cell=ref, name=YEAR)]
+    if not to_decimal(value) == to_decimal(value).to_integral_value() or int(value) not in YEARS:
+        return [Finding("INPUT_OUT_OF_RANGE", None, f"Năm đánh giá {_shown(value)} không phải một năm hợp lệ "
+                        f"({YEARS.start}–{YEARS.stop - 1}) — tệp không được xếp hạng, không lưu vào lịch sử",
+                        cell=ref, name=YEAR)]
+    return []
+
+
+def year_problem(validation) -> bool:
+    """Whether the workbook's year could not be taken as its competition year."""
+    return any(f.name == YEAR and f.severity == "error" for f in validation.findings)
+
+
+def _check_ignored(sub: Submission) -> list:
+    """NAME_IGNORED: names outside the template pointing to another workbook or to #REF! (left
+    after copying sheets) are not read; said once, so that the unit can clean them up."""
+    if not sub.ignored_names:
+        return []
+    shown = ", ".join(f"{name} ({ref})" for name, ref in sub.ignored_names[:5])
+    more = f" và {len(sub.ignored_names) - 5} tên khác" if len(sub.ignored_names) > 5 else ""
+    return [Finding("NAME_IGNORED", None, f"Tên vùng không thuộc biểu mẫu, trỏ ra tệp khác hoặc không còn hợp lệ: "
+                    f"{shown}{more} — dtscore không dùng nên bỏ qua; có thể xóa trong Formulas › Name Manager")]
 
 
 # -- the criteria set named in "Thông tin" -------------------------------------------------------
@@ -312,6 +403,39 @@ def _not_applicable(level, inputs):
             else:
                 marked.add(crit.key)
     return under, marked
+
+
+def _check_numbers(sub: Submission):
+    """INPUT_OUT_OF_RANGE for a number no computation can take (NaN, ±inf, 10^15 or more, what a
+    program can write into a cell): the cell's value becomes its text (1e+308), which the engine
+    cannot parse, so the input is blocked like text in a number cell. Returns (findings, the
+    submission so cleaned, names blocked)."""
+    bad = {name: problem for name, info in sub.cells.items() if (problem := number_problem(info.value))}
+    if not bad:
+        return [], sub, set()
+    findings = []
+    cells = dict(sub.cells)
+    keys = sorted(sub.keys, key=len, reverse=True)
+    for name, problem in bad.items():
+        info = cells[name]
+        key = split_row_name(name)[0] or next((k for k in keys if name.startswith(k + "_")), None)
+        shown = repr(info.value) if isinstance(info.value, float) else str(info.value)
+        findings.append(Finding("INPUT_OUT_OF_RANGE", key,
+                                f"Ô {info.ref} ({name}): {problem} — đọc được {_clip(shown, 40)}; gõ lại số liệu thật",
+                                cell=info.ref, name=name))
+        cells[name] = replace(info, value=shown)
+    # As text, the engine cannot parse them: the criterion is blocked like text in a number cell.
+    inputs = {key: {n: cells[f"{key}_{n}"].value if f"{key}_{n}" in bad else v for n, v in values.items()}
+              for key, values in sub.inputs.items()}
+    claimed = {key: cells[f"{key}_{CLAIMED}"].value if f"{key}_{CLAIMED}" in bad else v
+               for key, v in sub.claimed.items()}
+    parameters = {n: v for n, v in sub.parameters.items() if PARAM_PREFIX + n not in bad}
+    evidence = {key: cells[f"{key}_evidence"].value if f"{key}_evidence" in bad else v
+                for key, v in sub.evidence.items()}
+    year = None if YEAR in bad else sub.year
+    cleaned = replace(sub, cells=cells, inputs=inputs, claimed=claimed, parameters=parameters, evidence=evidence,
+                      year=year)
+    return findings, cleaned, set(bad)
 
 
 def _specs_of(crit, values):

@@ -13,6 +13,8 @@ from .decimals import fmt_vn
 from .errors import DtscoreError
 from .findings import ERROR, SEVERITY_VN, WARNING, count_by_severity
 from .names import MODE_NAMES, level_name
+from .outputs import refuse_inside_inputs
+from .safecells import clean_text
 
 REPORT_SUFFIXES = (".xlsx", ".html", ".htm")
 MODE_VN = MODE_NAMES
@@ -84,10 +86,7 @@ def check_report_path(report, inputs):
     path = Path(report)
     if path.suffix.lower() not in REPORT_SUFFIXES:
         raise DtscoreError(f"--report {report}: chỉ ghi được báo cáo .xlsx hoặc .html")
-    target = path.resolve()
-    for item in inputs:
-        if Path(item).resolve() == target:
-            raise DtscoreError(f"--report {report}: trùng với một tệp đang kiểm tra — không bao giờ ghi đè tệp của đơn vị")
+    refuse_inside_inputs(path, inputs, "Báo cáo --report")
     if not path.parent.exists():
         raise DtscoreError(f"--report {report}: thư mục {path.parent} không tồn tại")
     return path
@@ -179,22 +178,28 @@ def _write_xlsx(validations, tmp, folder: Path):
     wb.save(tmp)
 
 
-def _relative(file, folder: Path) -> str:
+def _relative(file, folder) -> str:
     """The unit's file as seen from the report's folder, with forward slashes (a link that still
-    works when the report and the inbox are moved together)."""
-    return os.path.relpath(Path(file).resolve(), Path(folder).resolve()).replace(os.sep, "/")
+    works when the report and the inbox are moved together), always a path ("./…"): a file named
+    `javascript:…` or `http:…` stays a file, never a script or a web address."""
+    target = "./" + Path(file).name if folder is None else \
+        os.path.relpath(Path(file).resolve(), Path(folder).resolve()).replace(os.sep, "/")
+    target = clean_text(target)
+    return target if target.startswith(("./", "../")) else "./" + target
 
 
 def html_report(validations, folder=None) -> str:
     """The report as one HTML page; links to the units' files are relative to `folder` (where the
     page is written), so they open from beside it."""
-    e = html.escape
+    def e(text):
+        return html.escape(clean_text(str(text)))
+
     rows = []
     for row in _file_rows(validations):
         total = fmt_vn(row[5]) if row[5] is not None else "—"
         claimed = fmt_vn(row[6]) if row[6] is not None else "—"
         cls = "bad" if row[9].startswith("Không đọc") or row[9] == "Có lỗi" else ("warn" if row[9] == "Có cảnh báo" else "ok")
-        href = quote(_relative(row[0], folder)) if folder is not None else quote(Path(row[0]).name)
+        href = quote(_relative(row[0], folder))
         rows.append(f"<tr><td><a href=\"{e(href)}\">{e(row[0])}</a></td><td>{e(row[1])}</td><td>{e(row[2])}</td>"
                     f"<td>{e(row[3])}</td><td class=num>{total}</td><td class=num>{claimed}</td><td class=num>{row[7]}</td>"
                     f"<td class=num>{row[8]}</td><td class={cls}>{e(row[9])}</td></tr>")

@@ -14,6 +14,10 @@ from .errors import InputError
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 once Excel's fictitious 29/02/1900 is skipped
 
+# Excel keeps 15 significant digits: a figure of 10^15 or more (or NaN, ±inf) is no count, ratio or
+# score a unit can have — an input out of range, never something to compute with.
+NUMBER_LIMIT = Decimal(10) ** 15
+
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}([ .]\d{3})+|\d+)?([.,]\d+)?$")
 
 
@@ -26,6 +30,20 @@ def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def number_problem(value) -> str | None:
+    """Why a number read from a file cannot be computed with (NaN, ±inf, 10^15 or more), or None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+        return None
+    if isinstance(value, int):
+        too_big = abs(value) >= NUMBER_LIMIT
+    else:
+        number = Decimal(repr(value)) if isinstance(value, float) else value
+        if not number.is_finite():
+            return "giá trị không phải số hữu hạn (NaN/vô cực)"
+        too_big = abs(number) >= NUMBER_LIMIT
+    return "số quá lớn (từ 10^15 trở lên): không phải số liệu thật" if too_big else None
+
+
 def parse_number(value, field=None) -> Decimal | None:
     """A number from a cell or a file: 12, 12.5, '12,5', '1.234,5'."""
     if is_blank(value):
@@ -33,6 +51,9 @@ def parse_number(value, field=None) -> Decimal | None:
     if isinstance(value, bool):
         raise InputError(field, f"đọc được {value!r}, cần một số")
     if isinstance(value, (int, float, Decimal)):
+        problem = number_problem(value)
+        if problem:
+            raise InputError(field, problem)
         return to_decimal(value)
     text = nfc(value).replace("\u00a0", "")
     if not _NUMBER.match(text) or text in {"+", "-"}:
@@ -41,7 +62,10 @@ def parse_number(value, field=None) -> Decimal | None:
         text = text.replace(".", "").replace(" ", "").replace(",", ".")
     elif text.count(".") > 1 or " " in text:
         text = text.replace(".", "").replace(" ", "")
-    return Decimal(text)
+    number = Decimal(text)
+    if number_problem(number):
+        raise InputError(field, number_problem(number))
+    return number
 
 
 def parse_ratio(value, field=None) -> Decimal | None:

@@ -35,12 +35,21 @@ def expected_formulas(cs: CriteriaSet, level_code: str, mode: str) -> dict:
 _KNOWN: dict = {}  # this process's answers, by cache key
 
 
-def _read_or_build(cs, level_code, mode, file: Path) -> tuple:
+def expected_locations(cs: CriteriaSet, level_code: str, mode: str) -> dict:
+    """{defined name: (sheet, "H12")} for every name the template defines: where each input, score
+    and header cell belongs (a returned workbook's names must still point there)."""
+    key = "names-" + _key(cs.fingerprint, level_code, mode)
+    if key not in _KNOWN:
+        _KNOWN[key] = _read_or_build(cs, level_code, mode, cache_dir() / f"{key}.json", _locations_from_template)
+    return {name: (sheet, coord) for name, sheet, coord in _KNOWN[key]}
+
+
+def _read_or_build(cs, level_code, mode, file: Path, build=None) -> tuple:
     try:
         return tuple(tuple(pair) for pair in json.loads(file.read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError):
         pass  # not computed yet (or unreadable): build once and keep it
-    pairs = _from_template(cs, level_code, mode)
+    pairs = (build or _from_template)(cs, level_code, mode)
     try:
         write_text_atomic(file, json.dumps(pairs, ensure_ascii=False))
     except DtscoreError:
@@ -85,3 +94,11 @@ def _from_template(cs, level_code, mode) -> tuple:
             if isinstance(value, str) and value.startswith("="):
                 out.append((name, value))
     return tuple(out)
+
+
+def _locations_from_template(cs, level_code, mode) -> tuple:
+    from .builder import make_workbook
+
+    wb = make_workbook(cs, level_code, formulas=mode)
+    return tuple((name, sheet, coord.replace("$", "")) for name, defined in wb.defined_names.items()
+                 for sheet, coord in defined.destinations)

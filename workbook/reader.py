@@ -11,8 +11,10 @@ file itself is a WorkbookError with a one-line Vietnamese reason.
 """
 
 import hashlib
+import os
 import posixpath
 import re
+import stat
 import struct
 import zipfile
 import zlib
@@ -21,6 +23,10 @@ from io import BytesIO
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeET
+
+from dtscore import limits
 from dtscore.errors import WorkbookError
 from dtscore.submission import (
     CHECK_SUMMARY,
@@ -68,19 +74,16 @@ def read_workbook(path) -> Submission:
     """The submission in the workbook at `path`. Raises WorkbookError for a file that is not a
     readable .xlsx built from a dtscore template."""
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise WorkbookError("đây là một thư mục, không phải tệp Excel") from None
-    except FileNotFoundError:
-        raise WorkbookError("không tìm thấy tệp") from None
-    except OSError as exc:
-        raise WorkbookError(f"không mở được tệp ({exc.strerror})") from None
+    data = _read_regular_file(path)
     _check_container(data, path)
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
+            _check_parts(archive)
             book = _Package(archive)
             return _submission(book, path, hashlib.sha256(data).hexdigest())
+    except DefusedXmlException:
+        raise WorkbookError("tệp .xlsx chứa khai báo DTD/thực thể XML — biểu mẫu Excel không bao giờ có; tệp bị "
+                            "sửa bằng công cụ khác, đề nghị đơn vị điền lại vào biểu mẫu gốc") from None
     except zipfile.BadZipFile:
         raise WorkbookError("tệp .xlsx bị hỏng hoặc chưa tải về hết (cấu trúc nén không đọc được)") from None
     except (zlib.error, EOFError, KeyError, ValueError, IndexError, NotImplementedError, RuntimeError, struct.error,
@@ -88,6 +91,47 @@ def read_workbook(path) -> Submission:
         raise WorkbookError(f"tệp .xlsx bị hỏng hoặc chưa tải về hết ({type(exc).__name__})") from None
     except ET.ParseError:
         raise WorkbookError("tệp .xlsx bị hỏng: nội dung XML bên trong không hợp lệ") from None
+
+
+def _read_regular_file(path: Path) -> bytes:
+    """The file's bytes — only a regular file (not a FIFO, device or socket, which would block or
+    never end) and only up to the size limit, checked before reading."""
+    try:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise WorkbookError("đây là một thư mục, không phải tệp Excel")
+        if not stat.S_ISREG(info.st_mode):
+            raise WorkbookError("không phải tệp thường (FIFO, thiết bị hoặc socket) — bỏ qua, không đọc")
+        if info.st_size > limits.LIMITS.file_bytes:
+            raise limits.exceeded("kích thước tệp", info.st_size, limits.LIMITS.file_bytes, "byte")
+        with open(path, "rb") as fh:
+            data = fh.read(limits.LIMITS.file_bytes + 1)
+    except FileNotFoundError:
+        raise WorkbookError("không tìm thấy tệp") from None
+    except OSError as exc:
+        raise WorkbookError(f"không mở được tệp ({exc.strerror})") from None
+    if len(data) > limits.LIMITS.file_bytes:  # grew since stat
+        raise limits.exceeded("kích thước tệp", len(data), limits.LIMITS.file_bytes, "byte")
+    return data
+
+
+def _check_parts(archive: zipfile.ZipFile):
+    """Limits on the package, from its directory alone, before any part is decompressed (a part
+    never yields more than its declared size: zipfile stops there and checks the CRC)."""
+    lim = limits.LIMITS
+    infos = archive.infolist()
+    if len(infos) > lim.parts:
+        raise limits.exceeded("số phần trong tệp nén", len(infos), lim.parts)
+    total = 0
+    for info in infos:
+        if info.file_size > lim.part_bytes:
+            raise limits.exceeded(f"phần “{info.filename[:60]}” khi giải nén", info.file_size, lim.part_bytes, "byte")
+        if info.file_size > lim.ratio_from_bytes and info.file_size > lim.ratio * max(info.compress_size, 1):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise limits.exceeded(f"tỉ lệ nén của phần “{info.filename[:60]}”", ratio, lim.ratio, "lần")
+        total += info.file_size
+    if total > lim.total_bytes:
+        raise limits.exceeded("tổng dung lượng khi giải nén", total, lim.total_bytes, "byte")
 
 
 def _check_container(data: bytes, path: Path):
@@ -127,7 +171,9 @@ class _Package:
             target = rels.get(sheet.get(f"{self.rel_ns}id"))
             self.sheets.append((nfc(sheet.get("name", "")), target))
         self.defined = {}  # workbook-scoped name → reference text
-        for dn in root.iter(f"{self.ns}definedName"):
+        for count, dn in enumerate(root.iter(f"{self.ns}definedName"), start=1):
+            if count > limits.LIMITS.defined_names:
+                raise limits.exceeded("số tên vùng (defined names)", count, limits.LIMITS.defined_names)
             name = dn.get("name", "")
             if dn.get("localSheetId") is not None or name.startswith("_xlnm."):
                 continue
@@ -136,6 +182,7 @@ class _Package:
         self.styles_part = next((t for t in rels.values() if t and t.endswith("styles.xml")), None)
         self._strings: list | None = None
         self._formats: list | None = None
+        self.cells_seen = 0
 
     def _main_part(self, names) -> str:
         if "[Content_Types].xml" not in names and "xl/workbook.xml" not in names:
@@ -153,7 +200,7 @@ class _Package:
 
     def _xml(self, part):
         with self.archive.open(part) as fh:
-            return ET.parse(fh).getroot()
+            return SafeET.parse(fh, forbid_dtd=True).getroot()
 
     def _rels(self, part) -> dict:
         folder, base = posixpath.split(part)
@@ -173,8 +220,15 @@ class _Package:
         if self._strings is None:
             self._strings = []
             if self.shared_part:
-                for si in self._xml(self.shared_part).iter(f"{self.ns}si"):
-                    self._strings.append(_text_of(si, self.ns))
+                si_tag, lim = f"{self.ns}si", limits.LIMITS
+                with self.archive.open(self.shared_part) as fh:
+                    for _, elem in SafeET.iterparse(fh, events=("end",), forbid_dtd=True):
+                        if elem.tag != si_tag:
+                            continue
+                        if len(self._strings) >= lim.strings:
+                            raise limits.exceeded("số chuỗi chữ dùng chung", len(self._strings) + 1, lim.strings)
+                        self._strings.append(_checked(_text_of(elem, self.ns)))
+                        elem.clear()
         return self._strings
 
     @property
@@ -197,8 +251,13 @@ class _Package:
         masters: dict = {}
         remaining = set(wanted)
         with self.archive.open(part) as fh:
-            for _, elem in ET.iterparse(fh, events=("end",)):
-                if elem.tag != f"{self.ns}c":
+            for _, elem in SafeET.iterparse(fh, events=("end",), forbid_dtd=True):
+                is_cell = elem.tag == f"{self.ns}c"
+                if is_cell or elem.tag == f"{self.ns}row":
+                    self.cells_seen += 1  # rows count too: a sheet of empty rows is no lighter to stream
+                    if self.cells_seen > limits.LIMITS.cells:
+                        raise limits.exceeded("số ô và hàng đã đọc", self.cells_seen, limits.LIMITS.cells)
+                if not is_cell:
                     if elem.tag == f"{self.ns}row" or elem.tag == f"{self.ns}sheetData":
                         elem.clear()
                     continue
@@ -239,13 +298,13 @@ class _Package:
         raw = v.text if v is not None else None
         if kind == "inlineStr":
             is_ = c.find(f"{self.ns}is")
-            return formula, (_text_of(is_, self.ns) if is_ is not None else None), "s", number_format
+            return formula, (_checked(_text_of(is_, self.ns)) if is_ is not None else None), "s", number_format
         if raw is None:
             return formula, None, "n", number_format
         if kind == "s":
             return formula, self.strings[int(raw)], "s", number_format
         if kind == "str":
-            return formula, _unescape(raw), "s", number_format
+            return formula, _checked(_unescape(raw)), "s", number_format
         if kind == "b":
             return formula, raw.strip() in ("1", "true"), "b", number_format
         if kind == "e":
@@ -285,6 +344,12 @@ def _text_of(elem, ns) -> str:
     return _unescape("".join(parts))
 
 
+def _checked(text: str) -> str:
+    if len(text) > limits.LIMITS.string_chars:
+        raise limits.exceeded("độ dài một chuỗi chữ", len(text), limits.LIMITS.string_chars, "ký tự")
+    return text
+
+
 def _unescape(text: str) -> str:
     return _ESCAPED.sub(lambda m: chr(int(m.group(1), 16)), text) if "_x" in text else text
 
@@ -306,12 +371,21 @@ def _submission(book: _Package, path: Path, sha256: str) -> Submission:
             "(hãy điền vào biểu mẫu do Sở TTTT phát hành)"
         )
     sheet_parts = dict(book.sheets)
-    located, broken = {}, []
+    located, broken, ignored = {}, [], []
     missing_sheets: dict = {}
+    is_ours = _contract_names(book.defined)
     for name, reference in book.defined.items():
-        where = _resolve(reference)
+        where = None if _EXTERNAL.match(reference.lstrip("=")) else _resolve(reference)
         if where is None:
-            broken.append(name)
+            if is_ours(name):
+                broken.append(name)
+            elif "#REF!" in reference or _EXTERNAL.match(reference.lstrip("=")):
+                ignored.append(name)
+            continue  # a range or a constant of the unit's own: not ours, left alone
+        if where[0] not in sheet_parts and not is_ours(name):
+            # A name the template does not have (a leftover of copied sheets, `[1]Sheet1!$A$1`): not ours to
+            # read, so never a reason to refuse the file — validation warns about it.
+            ignored.append(name)
             continue
         sheet, coord = where
         if sheet not in sheet_parts:
@@ -345,8 +419,26 @@ def _submission(book: _Package, path: Path, sha256: str) -> Submission:
         if isinstance(value, str):
             value = nfc(value) if value.strip() else None
         cells[name] = CellInfo(sheet, coord, value, formula, number_format, data_type)
-    return submission_from_cells(cells, file=str(path), sha256=sha256, sheets=[n for n, _ in book.sheets],
-                                 unresolved=broken)
+    sub = submission_from_cells(cells, file=str(path), sha256=sha256, sheets=[n for n, _ in book.sheets],
+                                unresolved=broken)
+    sub.ignored_names = tuple((name, book.defined[name][:200]) for name in ignored)
+    return sub
+
+
+_EXTERNAL = re.compile(r"^'?\[")  # [1]Sheet1!$A$1 or '[1]Sheet 1'!$A$1: a cell of another workbook
+
+
+def _contract_names(defined):
+    """A predicate: is this one of the names a dtscore template defines (header, totals, parameter,
+    a criterion row's names or inputs)?"""
+    keys = tuple(sorted({k for n in defined for k, suffix in [split_row_name(n)] if suffix in (SCORE, CLAIMED)},
+                        key=len, reverse=True))
+    fixed = set(HEADER_NAMES) | {TOTAL_CLAIMED, TOTAL_SCORE, FORMULA_MODE_NAME}
+
+    def is_ours(name):
+        return (name in fixed or name.startswith(PARAM_PREFIX) or split_row_name(name)[0] in keys
+                or any(name.startswith(k + "_") for k in keys))
+    return is_ours
 
 
 def submission_from_cells(cells: dict, *, file="", sha256="", sheets=(), unresolved=(), formulas_read=True) -> Submission:

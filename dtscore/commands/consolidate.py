@@ -8,6 +8,7 @@ from pathlib import Path
 from ..consolidation import consolidate, inbox_files
 from ..errors import DtscoreError
 from ..merger import previous_with_merger, read_mapping
+from ..outputs import Outputs, recover, refuse_inside_inputs
 from ..run_summary import summary_text
 from ..unitlist import read_unit_list
 
@@ -38,45 +39,49 @@ def collect(inputs, exclude) -> tuple:
             s, o = inbox_files(path, exclude)
             sheets += s
             others += o
-        elif path.is_file():
+        elif path.exists():  # a file named on the command line (the reader refuses what is no regular file)
             sheets.append(path)
         else:
             raise DtscoreError(f"Không tìm thấy thư mục hoặc tệp “{item}”")
     return sheets, others
 
 
-def _check_output(out: Path, inputs):
-    """Never overwrite a unit's workbook: the output may replace only an earlier result."""
+def _check_outputs(args):
+    """Outputs go outside the inputs (never over a unit's workbook); RESULT is an .xlsx."""
+    out = Path(args.output)
     if out.suffix.lower() != ".xlsx":
         raise DtscoreError(f"Tệp kết quả “{out}” phải có đuôi .xlsx")
-    resolved = out.resolve()
-    if out.exists() and any(Path(p).resolve() == resolved for p in inputs):
-        raise DtscoreError(f"Tệp kết quả “{out}” trùng một tệp hồ sơ được tổng hợp: chọn tên khác")
+    inputs = list(args.inbox) + [p for p in (args.units, args.appraisal, args.merger) if p]
+    refuse_inside_inputs(out, inputs)
+    if args.csv:
+        refuse_inside_inputs(args.csv, inputs, "Thư mục CSV")
+    if args.db and "://" not in args.db:  # a file, not a database URL
+        refuse_inside_inputs(args.db, inputs, "Cơ sở dữ liệu lịch sử")
 
 
 def run(args):
+    from ..history import holds_token, record, year_units
+
     out = Path(args.output)
-    _check_output(out, [p for p in args.inbox if Path(p).is_file()])
-    exclude = [out, args.appraisal]
-    sheets, others = collect(args.inbox, exclude)
+    _check_outputs(args)
+    # What an interrupted earlier run left: finished if the history holds it, else rolled back.
+    recover([out.parent, args.csv], committed=lambda token: bool(args.db) and holds_token(args.db, token))
+    sheets, others = collect(args.inbox, [out, args.appraisal])
     if not sheets:
         raise DtscoreError(f"Không có tệp bảng tính (.xlsx) nào trong {', '.join(args.inbox)}")
     units = read_unit_list(args.units) if args.units else None
     mapping = read_mapping(args.merger) if args.merger else None
     cons = consolidate(sheets, year=args.year, units=units, appraisal=args.appraisal, workers=args.workers,
                        progress=not args.no_progress, skipped=others)
-    stored = None
+    keep_history = bool(args.db)
     if args.db and cons.year is None:
+        keep_history = False
         print("Cảnh báo: không xác định được năm đánh giá (không tệp nào đọc được năm): chưa lưu lịch sử; "
               "dùng --year", file=sys.stderr)
     elif args.db:
-        from ..history import record, year_units
-
-        stored = record(cons, args.db)
-        if cons.year is not None:
-            cons.previous = year_units(args.db, cons.year - 1) or None
-            if mapping and cons.previous:
-                cons.previous = previous_with_merger(cons.previous, mapping, cons.year - 1)
+        cons.previous = year_units(args.db, cons.year - 1) or None
+        if mapping and cons.previous:
+            cons.previous = previous_with_merger(cons.previous, mapping, cons.year - 1)
     from ..result_workbook import write_csv, write_result
 
     db = None
@@ -84,7 +89,16 @@ def run(args):
         from ..history import shown
 
         db = shown(args.db)  # a database URL without its password
-    path = write_result(cons, out, inbox=", ".join(args.inbox), db_path=db, workers=args.workers or os.cpu_count() or 1)
-    csv_paths = write_csv(cons, args.csv) if args.csv else []
+    # One unit of work: RESULT and the CSVs under temporary names, then swapped in inside the
+    # history's transaction, which commits last (dtscore.outputs).
+    outputs = Outputs(out.parent)
+    path = outputs.write(out, lambda tmp: write_result(cons, tmp, inbox=", ".join(args.inbox), db_path=db,
+                                                          workers=args.workers or os.cpu_count() or 1))
+    csv_paths = write_csv(cons, args.csv, outputs) if args.csv else []
+    stored: dict | None = {} if keep_history else None
+    if stored is not None:
+        outputs.commit(lambda token, swap: stored.update(record(cons, args.db, token=token, before_commit=swap)))
+    else:
+        outputs.commit()
     print(summary_text(cons, path, stored, db, csv_paths, args.csv))
     return 0

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..criteria import load_set
 from ..errors import DtscoreError
-from ..validation import validate_file
+from ..limits import entry_problem
+from ..validation import Validation, validate_file
 from ..validation_report import check_report_path, run_summary, text_summary, write_report
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
@@ -46,9 +47,19 @@ def expand(items) -> list:
     return out
 
 
+def _validate(path, folders, today, sets):
+    """A file found in a folder through a link leading out of it, or that is no regular file, is
+    reported and not read."""
+    folder = next((f for f in folders if Path(path).parent == f), None)
+    problem = entry_problem(path, folder) if folder is not None else None
+    if problem:
+        return Validation(str(path), error=problem[0].lower() + problem[1:])
+    return validate_file(path, today=today, criteria_sets=sets)
+
+
 def run(args):
     files = expand(args.files)
-    report = check_report_path(args.report, files) if args.report else None
+    report = check_report_path(args.report, files + list(args.files)) if args.report else None
     sets = [load_set(path) for path in args.sets]  # a bad set file stops here, before any work
     today = date.today()
     items = files
@@ -56,7 +67,8 @@ def run(args):
         from tqdm import tqdm
 
         items = tqdm(files, desc="Đang kiểm tra", unit="tệp", file=sys.stderr)
-    validations = [validate_file(path, today=today, criteria_sets=sets) for path in items]
+    folders = [Path(item) for item in args.files if Path(item).is_dir()]
+    validations = [_validate(path, folders, today, sets) for path in items]
     if args.json:
         print(json.dumps([v.to_dict() for v in validations], ensure_ascii=False, indent=2))
     else:
