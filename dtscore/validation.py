@@ -116,13 +116,32 @@ def validate_file(path, today: date | None = None, criteria_sets=()) -> Validati
     try:
         with limits.file_deadline():
             submission = read_workbook(path)
-            return validate_submission(submission, today, criteria_sets)
     except WorkbookError as exc:
         return Validation(path, _sha256(path), error=str(exc))
     except Exception as exc:  # a file no template ever produced: report it, keep the batch going
         if os.environ.get("DTSCORE_DEBUG"):
             raise
         return Validation(path, _sha256(path), error=failure_reason(exc))
+    _template_of(submission, criteria_sets)  # outside the guard: what fails there is dtscore's fault, not the file's
+    try:
+        with limits.file_deadline():
+            return validate_submission(submission, today, criteria_sets)
+    except WorkbookError as exc:
+        return Validation(path, submission.sha256, error=str(exc))
+    except Exception as exc:
+        if os.environ.get("DTSCORE_DEBUG"):
+            raise
+        return Validation(path, submission.sha256, error=failure_reason(exc))
+
+
+def _template_of(sub: Submission, criteria_sets=()):
+    """Get the template's formulas and name locations for the submission's set and level (cached)
+    before its checks run: they come from the builder, so if they cannot be had the program is
+    broken, which must be loud — never a per-file reason, never FORMULA_TAMPERED silently skipped."""
+    cs = find_set(sub.criteria_set, criteria_sets)
+    if cs is not None and sub.level in cs.levels:
+        _formulas_by_name(cs, sub.level, sub.formula_mode)
+        _expected_locations(cs, sub.level)
 
 
 def failure_reason(exc: BaseException) -> str:
