@@ -119,12 +119,12 @@ def _read_in_workers(paths, workers, step) -> list:
     """Keep at most two files per worker in flight, so that when the pool breaks (a worker died)
     only those few are suspects: each is read again alone, and the one that kills its worker
     again is reported; the rest continue in a new pool."""
-    results = [None] * len(paths)
+    results: list = [None] * len(paths)
     todo = deque(range(len(paths)))
     while todo:
-        suspects = []
+        suspects: list[int] = []
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            inflight = {}
+            inflight: dict = {}
             while (todo or inflight) and not suspects:
                 while todo and len(inflight) < 2 * workers:
                     i = todo.popleft()
@@ -137,7 +137,7 @@ def _read_in_workers(paths, workers, step) -> list:
                         step()
                     except BrokenProcessPool:
                         suspects.append(i)
-                    except Exception as exc:  # a result that could not come back (pickling…)
+                    except Exception as exc:  # noqa: BLE001 — a result that could not come back (pickling…): that file's reason
                         results[i] = _failed(paths[i], failure_reason(exc))
                         step()
             suspects += inflight.values()
@@ -153,7 +153,7 @@ def _read_alone(path) -> Read:
             return pool.submit(read_one, path).result()
         except BrokenProcessPool:
             return _failed(path, WORKER_DIED)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001 — whatever happened to this one file is its reason
             return _failed(path, failure_reason(exc))
 
 
