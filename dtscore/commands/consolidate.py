@@ -95,8 +95,8 @@ def run(args):
     path = outputs.write(out, lambda tmp: write_result(cons, tmp, inbox=", ".join(args.inbox), db_path=db,
                                                           workers=args.workers or os.cpu_count() or 1))
     csv_paths = write_csv(cons, args.csv, outputs) if args.csv else []
-    stored: dict | None = {} if keep_history else None
-    if stored is not None:
+    stored = {} if keep_history else None
+    if keep_history:
         outputs.commit(lambda token, swap: stored.update(record(cons, args.db, token=token, before_commit=swap)))
     else:
         outputs.commit()
