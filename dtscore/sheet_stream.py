@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 
 from .result_tables import Table, Val
-from .safecells import is_risky
+from .safecells import clean_text, is_risky
 from .xlsx_package import Part, deflate_chunks, inflate, join, parts_of, write_package
 
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")  # not allowed in XML 1.0 (openpyxl refuses them)
@@ -143,7 +143,7 @@ def rows_xml(deferred: DeferredRows, style_ids: StyleIds):
 
 
 def _text_tail(text, style) -> str:
-    return f' s="{style}" t="inlineStr"><is><t xml:space="preserve">{escape(_ILLEGAL.sub("", text))}</t></is></c>'
+    return f' s="{style}" t="inlineStr"><is><t xml:space="preserve">{escape(_ILLEGAL.sub("", clean_text(text)))}</t></is></c>'
 
 
 def _other_cell(ref, col, value, fmt, style_ids) -> str:
