@@ -232,6 +232,7 @@ class Entry:
     appraised: UnitResult | None = None  # after the appraisal (None when there is none)
     appraisals: list = field(default_factory=list)  # appraisal.Applied, per criterion
     refusals: list = field(default_factory=list)  # appraisal.Refused: entries not applied, and why
+    origin: str = ""  # where the file came from when not sent directly ("goi-HCT.zip › ho-so/x.xlsx")
     excluded: list = field(default_factory=list)  # why the unit is not ranked (Vietnamese)
     rank: int | None = None
     rank_value: Decimal | None = None

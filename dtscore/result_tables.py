@@ -163,9 +163,18 @@ def missing_table(cons) -> Table:
     return Table("chua-nop", "ĐƠN VỊ CHƯA NỘP", columns, rows)
 
 
+ORIGIN, DIRECT = "Nguồn", "gửi trực tiếp"
+
+
+def origin_of(entry) -> str:
+    """'goi-HCT.zip' for a file from a district's package, else 'gửi trực tiếp'."""
+    return entry.origin.split(" › ")[0] if entry.origin else DIRECT
+
+
 def files_table(cons) -> Table:
 
-    columns = [Column("STT", 5, "0"), Column(FILE, 30, wrap=True), Column("Tình trạng", 16, wrap=True),
+    columns = [Column("STT", 5, "0"), Column(FILE, 30, wrap=True), Column(ORIGIN, 18, wrap=True),
+               Column("Tình trạng", 16, wrap=True),
                Column("Cấp", 8), Column(CODE, 11), Column(NAME, 28, wrap=True), Column("Năm", 6, "0"),
                Column(ERRORS, 7, "0"), Column(WARNINGS, 9, "0"), Column("Lý do / ghi chú", 40, wrap=True),
                Column("SHA-256", 20)]
@@ -173,7 +182,7 @@ def files_table(cons) -> Table:
     for i, e in enumerate(cons.entries, start=1):
         reason = "; ".join(n.message for n in e.notes if n.code in
                            ("FILE_UNREADABLE", "NOT_SCORED", "SUPERSEDED", "DUPLICATE_UNIT", "FILE_SKIPPED"))
-        rows.append([i, str(e.file), FILE_STATUS_NAMES[e.status], level_cell(e.level), e.code, e.name, e.year, e.errors,
+        rows.append([i, e.origin or str(e.file), origin_of(e), FILE_STATUS_NAMES[e.status], level_cell(e.level), e.code, e.name, e.year, e.errors,
                      e.warnings, reason, e.sha256])
     return Table("tep", "CÁC TỆP TRONG HỘP THƯ", columns, rows)
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from ..consolidation import consolidate, inbox_files
+from ..district import is_package, unpack, write_package
 from ..errors import DtscoreError
 from ..merger import previous_with_merger, read_mapping
 from ..outputs import Outputs, recover, refuse_inside_inputs
@@ -27,6 +28,10 @@ def register(sub):
     p.add_argument("--csv", metavar="THƯ_MỤC", help="xuất thêm các bảng dữ liệu dạng CSV (UTF-8) vào thư mục này")
     p.add_argument("--workers", type=int, help="số tiến trình song song khi đọc hồ sơ và ghi kết quả (mặc định: số nhân CPU)")
     p.add_argument("--no-progress", action="store_true", help="không hiện thanh tiến độ")
+    p.add_argument("--package", metavar="GOI.zip", help="(cấp huyện) lập thêm gói gửi Sở TTTT: kết quả, tệp gốc "
+                                                       "của các xã và chỉ mục SHA-256")
+    p.add_argument("--district", metavar="MÃ", default="", help="(với --package) mã huyện ghi vào gói")
+    p.add_argument("--district-name", metavar="TÊN", default="", help="(với --package) tên huyện ghi vào gói")
     p.set_defaults(func=run)
 
 
@@ -40,7 +45,7 @@ def collect(inputs, exclude) -> tuple:
             sheets += s
             others += o
         elif path.exists():  # a file named on the command line (the reader refuses what is no regular file)
-            sheets.append(path)
+            (others if is_package(path) else sheets).append(path)  # a district's package is opened later
         else:
             raise DtscoreError(f"Không tìm thấy thư mục hoặc tệp “{item}”")
     return sheets, others
@@ -66,13 +71,29 @@ def run(args):
     _check_outputs(args)
     # What an interrupted earlier run left: finished if the history holds it, else rolled back.
     recover([out.parent, args.csv], committed=lambda token: bool(args.db) and holds_token(args.db, token))
-    sheets, others = collect(args.inbox, [out, args.appraisal])
-    if not sheets:
-        raise DtscoreError(f"Không có tệp bảng tính (.xlsx) nào trong {', '.join(args.inbox)}")
-    units = read_unit_list(args.units) if args.units else None
-    mapping = read_mapping(args.merger) if args.merger else None
-    cons = consolidate(sheets, year=args.year, units=units, appraisal=args.appraisal, workers=args.workers,
-                       progress=not args.no_progress, skipped=others)
+    sheets, others = collect(args.inbox, [out, args.appraisal, args.package])
+    packages = [p for p in others if is_package(p)]
+    others = [p for p in others if p not in packages]
+    unpacked = unpack(packages)
+    try:
+        for problem in unpacked.problems:
+            print(f"Cảnh báo: {problem}", file=sys.stderr)
+        if not sheets and not unpacked.sheets:
+            raise DtscoreError(f"Không có tệp bảng tính (.xlsx) nào trong {', '.join(args.inbox)}")
+        units = read_unit_list(args.units) if args.units else None
+        mapping = read_mapping(args.merger) if args.merger else None
+        cons = consolidate(sheets + unpacked.sheets, year=args.year, units=units, appraisal=args.appraisal,
+                           workers=args.workers, progress=not args.no_progress, skipped=others + unpacked.others)
+        for e in cons.entries:
+            e.origin = unpacked.origins.get(str(e.file), "")
+        return _finish(args, out, cons, sheets + others, mapping)
+    finally:
+        unpacked.close()
+
+
+def _finish(args, out, cons, originals, mapping):
+    from ..history import record, year_units
+
     keep_history = bool(args.db)
     if args.db and cons.year is None:
         keep_history = False
@@ -101,4 +122,8 @@ def run(args):
     else:
         outputs.commit()
     print(summary_text(cons, path, stored, db, csv_paths, args.csv))
+    if args.package:
+        package = write_package(args.package, path, originals, district_code=args.district,
+                                district_name=args.district_name, year=cons.year)
+        print(f"Gói gửi Sở TTTT: {package} (kết quả, {len(originals)} tệp gốc, chỉ mục SHA-256)")
     return 0
