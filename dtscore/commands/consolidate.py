@@ -65,7 +65,7 @@ def _check_outputs(args):
 
 
 def run(args):
-    from ..history import holds_token, record, year_units
+    from ..history import holds_token
 
     out = Path(args.output)
     _check_outputs(args)
