@@ -37,7 +37,7 @@ def write_package(out_path, result_path, originals, *, district_code="", distric
         raise InputError(str(out_path), "gói gửi Sở phải có đuôi .zip")
     files, names = [], set()
     for path in originals:
-        path = Path(path)
+        path = Path(getattr(path, "path", path))  # a path, or consolidation's Skipped
         name = path.name
         stem, n = path.stem, 2
         while name.lower() in names:  # two communes' files with one name in different folders
@@ -64,8 +64,8 @@ def write_package(out_path, result_path, originals, *, district_code="", distric
 
 def is_package(path) -> bool:
     """A zip with our index (any other zip is just a file that is not a spreadsheet)."""
-    path = Path(path)
-    if path.suffix.lower() != ".zip" or not zipfile.is_zipfile(path):
+    path = Path(getattr(path, "path", path))  # a path, or consolidation's Skipped
+    if path.suffix.lower() != ".zip" or not path.is_file() or not zipfile.is_zipfile(path):
         return False
     try:
         with zipfile.ZipFile(path) as z:

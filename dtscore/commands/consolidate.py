@@ -74,7 +74,7 @@ def run(args):
     sheets, others = collect(args.inbox, [out, args.appraisal, args.package])
     packages = [p for p in others if is_package(p)]
     others = [p for p in others if p not in packages]
-    unpacked = unpack(packages)
+    unpacked = unpack([getattr(p, "path", p) for p in packages])
     try:
         for problem in unpacked.problems:
             print(f"Cảnh báo: {problem}", file=sys.stderr)
