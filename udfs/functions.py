@@ -21,11 +21,14 @@ namespace to DTSCORE (XLWINGS_FUNCTIONS_NAMESPACE=DTSCORE), so Office.js formula
 from datetime import date
 from decimal import InvalidOperation
 
-import numpy as np
-import pandas as pd
 import xlwings as xw
 
-from dtscore.batch import score_table
+try:  # the batch engine needs pandas; where there is none (xlwings Lite's Pyodide) tables go row by row
+    import pandas as pd
+
+    from dtscore.batch import score_table
+except ImportError:
+    pd = None  # type: ignore[assignment]
 from dtscore.rules import Option, choices, counts, lateness, ratios
 from dtscore.rules.excel import UDF_DIGITS
 from dtscore.scoring import NOT_APPLICABLE, PENDING, score_unit
@@ -463,7 +466,7 @@ def DT_SCORE_TABLE(criteria_set, level, keys, inputs):
     if len(rows[0]) != width:
         per_key = "; ".join(f"{c.key}: {len(s)}" for c, s in layout) if len(layout) <= 20 else ""
         raise xl.UdfError(f"vùng số liệu có {len(rows[0])} cột, cần {width}" + (f" ({per_key})" if per_key else ""))
-    if not any(c.is_group for c in lv.walk()) and not lv.index:
+    if pd is not None and not any(c.is_group for c in lv.walk()) and not lv.index:
         return _table_at_once(cs, lv, layout, rows)
     table = []
     for row in rows:
@@ -502,7 +505,7 @@ def _table_at_once(cs, lv, layout, rows) -> list:
                     problems.setdefault((i, criterion.key), f"ô {_slot_name(leaf, spec)} đang lỗi {value.strip()}")
                     columns[j][i] = None
         start += len(slots)
-    frame = pd.DataFrame({name: np.array(col, dtype=object) for name, col in zip(names, columns)}, index=range(len(units)))
+    frame = pd.DataFrame({name: pd.Series(col, dtype=object) for name, col in zip(names, columns)}, index=range(len(units)))
     result = score_table(cs, lv.code, frame)
     shown = []
     for criterion, slots in layout:
