@@ -28,7 +28,7 @@ try:  # the batch engine needs pandas; where there is none (xlwings Lite's Pyodi
 
     from dtscore.batch import score_table
 except ImportError:
-    pd = None  # type: ignore[assignment]
+    pd = None
 from dtscore.rules import Option, choices, counts, lateness, ratios
 from dtscore.rules.excel import UDF_DIGITS
 from dtscore.scoring import NOT_APPLICABLE, PENDING, score_unit
