@@ -74,6 +74,16 @@ TOP_RIGHT = Alignment(vertical="top", horizontal="right")
 TOP = Alignment(vertical="top")
 
 
+def header_row(ws, row: int, titles) -> None:
+    """A table's column titles from column A: bold, grey, bordered, wrapped and centred."""
+    for column, title in enumerate(titles, 1):
+        cell = ws.cell(row=row, column=column, value=title)
+        cell.font = BOLD
+        cell.fill = HEADER_FILL
+        cell.border = BORDER
+        cell.alignment = WRAP_CENTER
+
+
 def indented(level: int) -> Alignment:
     """Wrapped text, indented by depth so sub-criteria read as parts of their group."""
     return Alignment(wrap_text=True, vertical="top", indent=min(level * 2, 15))

@@ -231,7 +231,7 @@ def _write_params(ws, cs, level, names):
     ws["A2"].alignment = S.WRAP_CENTER
     ws.row_dimensions[2].height = L.height_for(2)
     row = 4
-    _header(ws, row, ("Tham số", "Nội dung", "Giá trị", "Căn cứ"))
+    S.header_row(ws, row, ("Tham số", "Nội dung", "Giá trị", "Căn cứ"))
     refs = {}
     for param in cs.parameters.values():
         row += 1
@@ -258,7 +258,7 @@ def _write_params(ws, cs, level, names):
         ws[f"A{row}"] = "DANH MỤC LỰA CHỌN (danh sách thả xuống trên trang “Chấm điểm”)"
         ws[f"A{row}"].font = S.SUBTITLE
         row += 1
-        _header(ws, row, ("Mã tiêu chí", "Nội dung lựa chọn", "Điểm", "Mã lựa chọn"))
+        S.header_row(ws, row, ("Mã tiêu chí", "Nội dung lựa chọn", "Điểm", "Mã lựa chọn"))
         for crit in choices:
             first = row + 1
             for option in crit.inputs[0].options:
@@ -278,16 +278,6 @@ def _write_params(ws, cs, level, names):
     ws.protection.formatRows = False
     _portrait(ws, f"A1:D{row}", landscape=True)
     return refs, options
-
-
-def _header(ws, row, titles):
-    for letter, title in zip("ABCDE", titles):
-        cell = ws[f"{letter}{row}"]
-        cell.value = title
-        cell.font = S.BOLD
-        cell.fill = S.HEADER_FILL
-        cell.border = S.BORDER
-        cell.alignment = S.WRAP_CENTER
 
 
 def _portrait(ws, area, landscape=False):

@@ -55,13 +55,7 @@ def write_check_sheet(ws, names: dict, first: int, last: int, criteria: int):
     ws["A3"].alignment = S.WRAP_TOP
     ws.row_dimensions[3].height = L.height_for(3)
     header = FIRST_ROW - 1
-    for letter, (title, _) in zip("ABCD", COLUMNS):
-        cell = ws[f"{letter}{header}"]
-        cell.value = title
-        cell.font = S.BOLD
-        cell.fill = S.HEADER_FILL
-        cell.border = S.BORDER
-        cell.alignment = S.WRAP_CENTER
+    S.header_row(ws, header, [title for title, _ in COLUMNS])
 
     row = FIRST_ROW
     for name, label, problem in UNIT_ROWS:
