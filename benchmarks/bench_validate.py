@@ -22,7 +22,10 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-sys.path[:0] = [str(Path(__file__).resolve().parent.parent), str(Path(__file__).resolve().parent)]
+# the installed dtscore (its udfs/ and workbook/ are mapped to dtscore.udfs, dtscore.workbook), so the
+# repository root goes last: only for `tests`, never before the installed package
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.append(str(Path(__file__).resolve().parent.parent))
 
 from bench_consolidate import generate  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
