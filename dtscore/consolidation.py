@@ -60,15 +60,16 @@ class Read:
     validation: Validation
 
 
-def read_one(path) -> Read:
-    """Validate one workbook; never raises, whatever the file holds (the reason is in .error)."""
+def read_one(path, **options) -> Read:
+    """Validate one workbook (`options`: validate_file's today, criteria_sets); never raises,
+    whatever the file holds (the reason is in .error)."""
     path = str(path)
     try:
         mtime = os.stat(path).st_mtime
     except OSError:
         mtime = 0.0
     try:
-        validation = validate_file(path)
+        validation = validate_file(path, **options)
     except Exception as exc:  # one bad file never stops the batch
         if os.environ.get("DTSCORE_DEBUG"):
             raise
@@ -80,15 +81,17 @@ WORKER_DIED = ("tiến trình đọc tệp này bị dừng đột ngột (hết
                "này, các tệp khác vẫn được tổng hợp; đề nghị đơn vị điền lại vào biểu mẫu gốc")
 
 
-def read_all(paths, workers=None, progress=True) -> list:
+def read_all(paths, workers=None, progress=True, read=None, desc="Đọc hồ sơ") -> list:
     """Read every file, in input order, in `workers` processes (default: one per core, or this
     process alone for a small inbox: a new process spends about a second warming its caches).
-    A worker that dies (killed, out of memory) is replaced; the file it was reading is reported."""
+    A worker that dies (killed, out of memory) is replaced; the file it was reading is reported.
+    `read`: read_one, or a functools.partial of it with validate_file's options."""
     paths = [str(p) for p in paths]
+    read = read or read_one
     if workers is None:
         workers = (os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1
     workers = max(1, int(workers))
-    bar = tqdm(total=len(paths), desc="Đọc hồ sơ", unit="tệp", disable=not progress, file=sys.stderr)
+    bar = tqdm(total=len(paths), desc=desc, unit="tệp", disable=not progress, file=sys.stderr)
     # The results read so far live until the end: freezing them keeps the garbage collector from
     # walking an ever longer list (a quarter of the time on 3,000 files), and forked workers from
     # walking — and so copying — the parent's whole heap.
@@ -106,16 +109,16 @@ def read_all(paths, workers=None, progress=True) -> list:
         if workers == 1 or len(paths) < 2:
             out = []
             for path in paths:
-                out.append(read_one(path))
+                out.append(read(path))
                 step()
             return out
-        return _read_in_workers(paths, min(workers, len(paths)), step)
+        return _read_in_workers(paths, min(workers, len(paths)), step, read)
     finally:
         gc.unfreeze()
         bar.close()
 
 
-def _read_in_workers(paths, workers, step) -> list:
+def _read_in_workers(paths, workers, step, read) -> list:
     """Keep at most two files per worker in flight, so that when the pool breaks (a worker died)
     only those few are suspects: each is read again alone, and the one that kills its worker
     again is reported; the rest continue in a new pool."""
@@ -128,7 +131,7 @@ def _read_in_workers(paths, workers, step) -> list:
             while (todo or inflight) and not suspects:
                 while todo and len(inflight) < 2 * workers:
                     i = todo.popleft()
-                    inflight[pool.submit(read_one, paths[i])] = i
+                    inflight[pool.submit(read, paths[i])] = i
                 finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
                 for future in finished:
                     i = inflight.pop(future)
@@ -142,15 +145,15 @@ def _read_in_workers(paths, workers, step) -> list:
                         step()
             suspects += inflight.values()
         for i in sorted(suspects):
-            results[i] = _read_alone(paths[i])
+            results[i] = _read_alone(paths[i], read)
             step()
     return results
 
 
-def _read_alone(path) -> Read:
+def _read_alone(path, read) -> Read:
     with ProcessPoolExecutor(max_workers=1) as pool:
         try:
-            return pool.submit(read_one, path).result()
+            return pool.submit(read, path).result()
         except BrokenProcessPool:
             return _failed(path, WORKER_DIED)
         except Exception as exc:  # noqa: BLE001 — whatever happened to this one file is its reason

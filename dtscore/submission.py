@@ -6,6 +6,7 @@ finding can name the cell the official has to fix.
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 # Defined names that describe the workbook itself (sheet "Thông tin") and its totals.
 UNIT_CODE, UNIT_NAME, LEVEL, YEAR = "unit_code", "unit_name", "level", "year"
@@ -91,6 +92,7 @@ class Submission:
         return sorted(rows, key=lambda k: rows[k])
 
 
+@lru_cache(maxsize=8192)  # the same few hundred names in every workbook of a set
 def split_row_name(name: str) -> tuple:
     """'H12_score' → ('H12', 'score'); names outside a criterion row → (None, None)."""
     if name in (TOTAL_CLAIMED, TOTAL_SCORE, CHECK_SUMMARY) or name.startswith(PARAM_PREFIX):

@@ -289,3 +289,22 @@ def test_text_from_a_unit_never_becomes_a_formula_in_the_report(capsys, tmp_path
     assert run(capsys, path, "--report", report)[0] == 0
     cell = load_workbook(report)["Tổng hợp"]["C5"]
     assert cell.value == odd and cell.data_type == "s"
+
+
+def test_many_files_are_spread_over_processes_and_print_what_one_process_prints(inbox, capsys, monkeypatch):
+    """From consolidation.PARALLEL_FROM files on, validate reads them in worker processes: same
+    text, same order, same exit code as reading them one by one in this process."""
+    from dtscore import consolidation
+
+    _, files = inbox
+    many = [path for _ in range(6) for path in files.values()]  # 48 files, broken ones among them
+    assert len(many) >= consolidation.PARALLEL_FROM
+    spread = []
+    real = consolidation._read_in_workers
+    monkeypatch.setattr(consolidation, "_read_in_workers", lambda *a: spread.append(a[1]) or real(*a))
+    parallel = run(capsys, *many)
+    monkeypatch.setattr(consolidation, "PARALLEL_FROM", len(many) + 1)
+    alone = run(capsys, *many)
+    assert spread and spread[0] >= 2 or (os.cpu_count() or 1) == 1
+    assert parallel == alone
+    assert parallel[0] == 1 and f"Đã kiểm tra {len(many)} tệp: 18 đọc được" in parallel[1]

@@ -7,6 +7,7 @@ import glob
 import json
 import sys
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from ..criteria import load_set
@@ -47,28 +48,36 @@ def expand(items) -> list:
     return out
 
 
-def _validate(path, folders, today, sets):
+def _refused(path, folders) -> Validation | None:
     """A file found in a folder through a link leading out of it, or that is no regular file, is
     reported and not read."""
     folder = next((f for f in folders if Path(path).parent == f), None)
     problem = entry_problem(path, folder) if folder is not None else None
-    if problem:
-        return Validation(str(path), error=problem[0].lower() + problem[1:])
-    return validate_file(path, today=today, criteria_sets=sets)
+    return Validation(str(path), error=problem[0].lower() + problem[1:]) if problem else None
+
+
+def check_all(files, folders, today, sets, progress=False) -> list:
+    """Each file's Validation, in order. Many files are spread over the cores by consolidation's
+    reader (one process per core, a file that kills its process reported, not fatal)."""
+    refused = {i: v for i, path in enumerate(files) if (v := _refused(path, folders))}
+    todo = [path for i, path in enumerate(files) if i not in refused]
+    if len(files) == 1:
+        checked = [validate_file(path, today=today, criteria_sets=sets) for path in todo]
+    else:
+        from ..consolidation import read_all, read_one  # only here: it imports what one file does not need
+
+        read = partial(read_one, today=today, criteria_sets=sets)
+        checked = [r.validation for r in read_all(todo, progress=progress, read=read, desc="Đang kiểm tra")]
+    it = iter(checked)
+    return [refused[i] if i in refused else next(it) for i in range(len(files))]
 
 
 def run(args):
     files = expand(args.files)
     report = check_report_path(args.report, files + list(args.files)) if args.report else None
     sets = [load_set(path) for path in args.sets]  # a bad set file stops here, before any work
-    today = date.today()
-    items = files
-    if args.progress and len(files) > 1:
-        from tqdm import tqdm
-
-        items = tqdm(files, desc="Đang kiểm tra", unit="tệp", file=sys.stderr)
     folders = [Path(item) for item in args.files if Path(item).is_dir()]
-    validations = [_validate(path, folders, today, sets) for path in items]
+    validations = check_all(files, folders, date.today(), sets, progress=args.progress and len(files) > 1)
     if args.json:
         print(json.dumps([v.to_dict() for v in validations], ensure_ascii=False, indent=2))
     else:
