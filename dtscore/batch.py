@@ -1,21 +1,28 @@
 """Scoring a whole table of units at once: one row per unit, one column per input cell.
 
-The scalar engine (dtscore.scoring) stays the reference: a criterion's result — status, score,
-parsed values, findings and their messages — depends only on that criterion's own cells (its
-inputs, the not-applicable switch, the self-score, whether evidence is written), the set and the
-day. So each criterion's columns are factorized (pandas), every distinct combination of cells is
-scored once by the scalar engine, and the results are spread back over the rows by index. Typed
-text, numbers, blanks, errors: whatever the scalar engine does with a combination, every row
-holding it gets — the same results and findings by construction, at the cost of the distinct
-combinations rather than of the rows (a table of 3,321 communes has a few hundred per criterion).
-Totals are then added up column-wise.
+The scalar engine (dtscore.scoring) stays the reference, and its own pieces do the reading and
+judging, so results, findings and messages are the same by construction; what the batch engine
+changes is how often they run:
+
+- each column is factorized once (pandas) and each DISTINCT cell value is read once by the scalar
+  reader (`read_input`: parsing, range check, the finding's message), as pandas' to_datetime(cache=
+  True) does; rows then carry integer codes;
+- a criterion's rows with the same readings (and not-applicable switch) share an input state, found
+  by integer arithmetic on the codes; each state is judged once (`judge_leaf`) and the states that
+  reach the rule are scored by the kind's `score_batch` in one call, rounded half-up by the scalar
+  engine;
+- the self-score check is done column-wise on integers (the self-score rounded half-up and the
+  score, both in units of the set's last decimal), and the findings it gives are built only when
+  they are asked for, each distinct one once (Finding objects are immutable values, shared by rows).
 
 Columns are named like the workbook's defined names: `KEY_<input>` (e.g. `X03_ratio`),
 `KEY_not_applicable`, `KEY_claimed`, `KEY_evidence`; a missing column, and a missing value
 (None, NaN, pandas' NA) in a column, is a blank cell.
 """
 
-from dataclasses import dataclass, field
+import gc
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
@@ -24,99 +31,78 @@ import pandas as pd
 
 from .aggregation import add_up
 from .criteria import CriteriaSet, Criterion
-from .decimals import round_half_up
+from .decimals import fmt_vn, round_half_up
 from .findings import Finding
-from .results import NOT_APPLICABLE, SCORED, CriterionResult
-from .scoring import group_not_applicable, leaf_findings_after, parse_claim, score_leaf, truthy
+from .results import NOT_APPLICABLE, SCORED, UNSCORED, CriterionResult, UnitResult
+from .scoring import (
+    claim_above_max,
+    claim_mismatch,
+    claims_on_not_applicable,
+    group_not_applicable,
+    input_form,
+    judge_leaf,
+    leaf_not_applicable,
+    missing_evidence,
+    parse_claim,
+    read_input,
+    scored_leaf,
+    truthy,
+    year_parameters,
+)
 from .values import nfc
 
 BLANK = None
 _type_of = np.frompyfunc(type, 1, 1)
+_INT64_SAFE = 2**62  # integers compared as int64 below this; a larger self-score is compared as a Python int
 
 
 @dataclass(frozen=True)
 class LeafResult:
-    """One distinct combination of a leaf criterion's cells, scored by the scalar engine."""
+    """One input state of a leaf criterion (its not-applicable switch and inputs, as read), judged
+    by the scalar engine: status, score, parsed values and the findings of the inputs (the
+    self-score's and evidence's findings come after them, per row: LeafColumn.findings)."""
 
     status: str
     score: Decimal | None
     values: dict
-    claimed: Decimal | None
-    findings: tuple  # in the order score_unit reports them
+    findings: tuple
 
 
-@dataclass
-class LeafColumn:
-    """A leaf criterion over the table: results[codes[row]] is the row's result."""
-
-    criterion: Criterion
-    codes: np.ndarray
-    results: list
-
-    def __len__(self):
-        return len(self.results)
-
-    def take(self, attribute) -> np.ndarray:
-        values = np.empty(len(self.results), dtype=object)
-        values[:] = [getattr(r, attribute) for r in self.results]
-        return values[self.codes]
+@contextmanager
+def _no_cycle_collection():
+    """Hundreds of thousands of findings, tuples and lists are made here, none of which can form a
+    cycle; the cyclic collector would scan them over and over while they are made (about 40% of
+    the time of building a large table's findings)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
-@dataclass
-class BatchResult:
-    """The scored table: per leaf criterion a LeafColumn, and per row the totals and findings."""
-
-    level: object
-    leaves: dict  # key → LeafColumn
-    total: list  # Decimal per row
-    max_total: list
-    total_100: list
-    index: list
-    rows: int
-
-    def scores(self) -> pd.DataFrame:
-        """One column of scores (Decimal, or None when not scored) per leaf criterion."""
-        return self._column("score", None)
-
-    def statuses(self) -> pd.DataFrame:
-        return self._column("status", NOT_APPLICABLE)
-
-    def _column(self, attribute, in_group_switched_off) -> pd.DataFrame:
-        frame = pd.DataFrame({key: leaf.take(attribute) for key, leaf in self.leaves.items()})
-        for row, keys in self.switched_off.items():  # leaves of a group switched not applicable
-            frame.loc[row, keys] = in_group_switched_off
-        return frame
-
-    row_findings: list | None = None  # levels walked row by row (groups) keep theirs here
-    switched_off: dict = field(default_factory=dict)  # row → leaf keys under a group switched not applicable
-
-    def findings(self) -> list:
-        """Per row, the findings score_unit reports for that unit, in the same order."""
-        if self.row_findings is not None:
-            return self.row_findings
-        per_leaf = [leaf.take("findings") for leaf in self.leaves.values()]
-        out = []
-        for row in range(self.rows):
-            found = []
-            for column in per_leaf:
-                found.extend(column[row])
-            out.append(found)
-        return out
-
-
-def factorize_rows(columns: list, rows: int) -> tuple:
-    """(codes, first row of each code) of the distinct combinations of values across `columns`
-    (object arrays). Values that are equal in Python but of another type (1, 1.0, True; None and
-    NaN) are told apart: the engine reads them differently."""
-    key = np.zeros(rows, dtype=np.int64)
-    for column in columns:
-        for part in (column, _type_of(column)):
-            codes, uniques = pd.factorize(part, use_na_sentinel=False)
-            key, _ = pd.factorize(key * len(uniques) + codes)
-    if not columns:
-        return key, np.zeros(1 if rows else 0, dtype=np.int64)
-    _, first = np.unique(key, return_index=True)
-    return key, first
+def distinct(values: np.ndarray) -> tuple:
+    """(codes, cells): codes[row] numbers the distinct values of an object column, cells[code] is
+    one of them. Values equal in Python but read differently by the engine are told apart: other
+    types (1, 1.0, True) and, for floats and Decimals, another sign or exponent (0.0 and -0.0,
+    Decimal 1 and 1.0)."""
+    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    if pd.api.types.infer_dtype(uniques, skipna=True) in ("string", "empty"):  # text only: no look-alikes
+        return codes, [None if isinstance(u, float) else u for u in uniques]  # pandas shows a blank as NaN
+    types, _ = pd.factorize(_type_of(values))
+    codes, _ = pd.factorize(codes * (types.max() + 1) + types)
+    first = np.unique(codes, return_index=True)[1]
+    cells = values[first]
+    ambiguous = np.array([isinstance(v, Decimal) or (isinstance(v, float) and v == 0) for v in cells], dtype=bool)
+    if ambiguous.any():  # the few rows holding such numbers: told apart by repr
+        rows = np.flatnonzero(ambiguous[codes])
+        spelled, _ = pd.factorize(np.array([repr(v) for v in values[rows]], dtype=object))
+        key = codes.astype(np.int64)
+        key[rows] = len(cells) + spelled
+        codes, _ = pd.factorize(key)
+        cells = values[np.unique(codes, return_index=True)[1]]
+    return codes, list(cells)
 
 
 def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
@@ -131,106 +117,318 @@ def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
     return values
 
 
-def _written(texts: np.ndarray) -> np.ndarray:
-    """Whether each evidence cell holds text, as score_unit reads it (NFC, stripped), per distinct value."""
-    codes, uniques = pd.factorize(texts, use_na_sentinel=False)
-    flags = np.array([False if t is None or t != t else bool(nfc(t or "")) for t in uniques], dtype=object)  # t != t: NaN
-    return flags[codes] if len(flags) else np.zeros(len(texts), dtype=object)
+def _combine(rows: int, columns: list) -> np.ndarray:
+    """Codes of the distinct combinations of several code columns (integer arithmetic)."""
+    key = np.zeros(rows, dtype=np.int64)
+    for codes, count in columns:
+        key, _ = pd.factorize(key * count + codes)
+    return key
 
 
-def score_leaf_column(cs, crit: Criterion, frame: pd.DataFrame, params: dict, today) -> LeafColumn:
-    names = [spec.name for form in [crit.inputs, *crit.rule_kind.alternatives(crit.params)] for spec in form]
-    names = list(dict.fromkeys(names)) + (["not_applicable"] if "not_applicable" not in names else [])
-    cells = {name: _column(frame, f"{crit.key}_{name}") for name in names}
-    claimed = _column(frame, f"{crit.key}_claimed")
-    evidence = _column(frame, f"{crit.key}_evidence")
-    has_evidence = _written(evidence)
-    # the rule on each distinct combination of inputs (the costly part) …
-    input_codes, input_rows = factorize_rows(list(cells.values()), len(frame))
-    scored = []
-    for row in input_rows:
-        raw = {name: column[row] for name, column in cells.items() if column[row] is not None}
-        found: list[Finding] = []
-        scored.append((*score_leaf(cs, crit, raw, params, cs.year, today, found), tuple(found)))
-    # … then the self-score and evidence checks on each distinct (result, self-score, evidence)
-    codes, first = factorize_rows([input_codes.astype(object), claimed, has_evidence], len(frame))
-    results = []
-    for row in first:
-        status, score, values, found_before = scored[input_codes[row]]
-        found = list(found_before)
-        row_result = CriterionResult(crit.key, crit.title, crit.max_points, crit.max_points, score, status,
-                                     evidence="x" if has_evidence[row] else "", inputs=values, depth=crit.depth)
-        leaf_findings_after(row_result, claimed[row], crit, cs.decimals, found)
-        results.append(LeafResult(status, score, values, row_result.claimed, tuple(found)))
-    return LeafColumn(crit, codes, results)
+def _objects(items: list) -> np.ndarray:
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
 
 
-def score_table(cs: CriteriaSet, level_code: str, frame: pd.DataFrame, today: date | None = None) -> BatchResult:
-    """Score every row of `frame` as score_unit scores one unit of `level_code` (see the module's
-    docstring for the columns). Levels with groups or a weighted index are added up row by row."""
-    level = cs.level(level_code)
-    params = cs.parameter_values()
-    leaves = {crit.key: score_leaf_column(cs, crit, frame, params, today) for crit in level.leaves()}
-    rows = len(frame)
-    if any(c.is_group for c in level.criteria) or level.index:
-        return _row_by_row(cs, level, frame, leaves)
-    scale = Decimal(10) ** cs.decimals
-    total = np.zeros(rows, dtype=np.int64)  # in units of the last decimal: exact
-    lowered = np.zeros(rows, dtype=object)
-    for leaf in leaves.values():
-        cents = np.array([0 if r.score is None else int(r.score * scale) for r in leaf.results], dtype=np.int64)
-        total += cents[leaf.codes]
-        cut = np.empty(len(leaf.results), dtype=object)
-        cut[:] = [leaf.criterion.max_points if r.status == NOT_APPLICABLE else Decimal(0) for r in leaf.results]
-        lowered += cut[leaf.codes]
-    totals = [Decimal(int(t)) / scale for t in total]
-    max_totals = [level.max_total - cut for cut in lowered]
-    per_100: dict = {}
-    total_100 = [per_100.setdefault((t, m), round_half_up(t / m * 100, cs.decimals) if m > 0 else None)
-                 for t, m in zip(totals, max_totals)]
-    return BatchResult(level, leaves, totals, max_totals, total_100, [None] * rows, rows)
+def _per_claim(claims: "Claims", where: list, make) -> np.ndarray:
+    """Per row, the finding `make` gives its self-score where `where` (per distinct self-score)."""
+    return _objects([make(v) if w else None for v, w in zip(claims.claimed, where)])[claims.codes]
 
 
-def _row_by_row(cs, level, frame, leaves) -> BatchResult:
-    """Groups (a group may be switched not applicable, and has its own self-score) and indexes:
-    each row walked as score_unit walks a unit, its leaves taken from the scored combinations."""
-    groups = [c for c in level.walk() if c.is_group]
-    switches = {c.key: _column(frame, f"{c.key}_not_applicable") for c in groups}
-    claims = {c.key: _column(frame, f"{c.key}_claimed") for c in groups}
-    out = BatchResult(level, leaves, [], [], [], [], len(frame))
-    out.row_findings = found = []
-    for row in range(len(frame)):
-        walk = _Walk(row, leaves, switches, claims, out.switched_off)
-        for crit in level.criteria:
-            walk.visit(crit)
-        totals = add_up(level, walk.rows, cs.decimals)
-        out.total.append(totals.total)
-        out.max_total.append(totals.max_total)
-        out.total_100.append(totals.total_100)
-        out.index.append(totals.index)
-        found.append(walk.found)
+def _tuples(rows: int, slots: list) -> np.ndarray:
+    """Per row, the tuple of the slots' findings it has, in the slots' order. Rows are grouped by
+    which slots they have (a few patterns), and each group's tuples zipped from its columns."""
+    pattern = np.zeros(rows, dtype=np.int64)
+    for bit, (has, _) in enumerate(slots):
+        pattern |= has.astype(np.int64) << bit
+    out = np.empty(rows, dtype=object)
+    for p in np.unique(pattern).tolist():
+        where = np.flatnonzero(pattern == p)
+        columns = [found[where] if isinstance(found, np.ndarray) else [found] * len(where)
+                   for bit, (_, found) in enumerate(slots) if p >> bit & 1]
+        out[where] = _objects(list(zip(*columns))) if columns else _objects([()] * len(where))
+    return out
+
+
+def _integers(numbers: list) -> np.ndarray:
+    """Python ints as int64 where they fit (the usual case), else as Python ints."""
+    if all(-_INT64_SAFE < n < _INT64_SAFE for n in numbers):
+        return np.array(numbers, dtype=np.int64)
+    out = np.empty(len(numbers), dtype=object)
+    out[:] = numbers
     return out
 
 
 @dataclass
+class Claims:
+    """A leaf's self-score column: each distinct cell read once (parse_claim)."""
+
+    codes: np.ndarray  # per row
+    claimed: list  # per distinct cell: Decimal or None
+    wrong: list  # per distinct cell: its WRONG_TYPE finding or None
+    cents: np.ndarray  # per distinct cell: rounded half-up at the set's decimals, × 10^decimals (0 if none)
+    exact: list  # per distinct cell: has no more decimals than the set (then claimed − score is exact in cents)
+
+
+def _claims(crit: Criterion, cells: np.ndarray, decimals: int) -> Claims:
+    codes, uniques = distinct(cells)
+    claimed, wrong = [], []
+    for cell in uniques:
+        found: list = []
+        claimed.append(parse_claim(cell, crit, found))
+        wrong.append(found[0] if found else None)
+    rounded = [None if c is None else round_half_up(c, decimals) for c in claimed]
+    cents = _integers([0 if r is None else int(r.scaleb(decimals)) for r in rounded])
+    return Claims(codes, claimed, wrong, cents, [c is not None and c == r for c, r in zip(claimed, rounded)])
+
+
+class LeafColumn:
+    """A leaf criterion over the table: `results[codes[row]]` is the row's input state; `claimed`
+    and `evidence` are the row's self-score (read) and evidence text, `findings(row)` all its
+    findings in score_unit's order."""
+
+    def __init__(self, cs, crit: Criterion, codes, results, claims: Claims, evidence_codes, evidence_texts):
+        self.criterion, self.codes, self.results = crit, codes, results
+        self.decimals = cs.decimals
+        self._claims = claims
+        self._evidence_codes, self._evidence_texts = evidence_codes, evidence_texts
+        self._after: np.ndarray | None = None
+        d = cs.decimals
+        status = [r.status for r in results]
+        self.not_applicable = np.array([s == NOT_APPLICABLE for s in status], dtype=bool)[codes]
+        # the claim check (scoring._check_claim) column-wise: everything in units of the last decimal
+        self._score_cents = _integers([0 if r.score is None else int(r.score.scaleb(d)) for r in results])
+        checked = np.array([s in (SCORED, UNSCORED) and r.score is not None for s, r in zip(status, results)], dtype=bool)
+        positive = np.array([bool(r.score and r.score > 0) for r in results], dtype=bool)
+        written = np.array([bool(t) for t in evidence_texts], dtype=bool)[evidence_codes]
+        self.has_claim = np.array([c is not None for c in claims.claimed], dtype=bool)[claims.codes]
+        self.mismatch = self.has_claim & checked[codes] & (claims.cents[claims.codes] != self._score_cents[codes])
+        self.missing_evidence = positive[codes] & ~written
+
+    def __len__(self):
+        return len(self.results)
+
+    @property
+    def claimed(self) -> np.ndarray:
+        """Per row, the self-score as read (Decimal), or None."""
+        return _objects(self._claims.claimed)[self._claims.codes]
+
+    @property
+    def evidence(self) -> np.ndarray:
+        """Per row, the evidence text (NFC, stripped; "" when none)."""
+        return _objects(self._evidence_texts)[self._evidence_codes]
+
+    def take(self, attribute) -> np.ndarray:
+        """An attribute of each row's input state (status, score, values, findings)."""
+        return _objects([getattr(r, attribute) for r in self.results])[self.codes]
+
+    def after(self) -> np.ndarray:
+        """Per row, the tuple of findings that follow its inputs' (scoring.leaf_findings_after's,
+        in its order). Built on demand; each distinct finding once, shared by the rows that have it."""
+        if self._after is None:
+            crit, claims = self.criterion, self._claims
+            c = claims.codes
+            nonzero = [v is not None and v != 0 for v in claims.claimed]
+            above = [v is not None and v > crit.max_points for v in claims.claimed]
+            slots = [  # (rows that have it, the finding: one for all or one per row)
+                (self.not_applicable, leaf_not_applicable(crit)),
+                (np.array([w is not None for w in claims.wrong], dtype=bool)[c], _objects(claims.wrong)[c]),
+                (self.not_applicable & np.array(nonzero, dtype=bool)[c],
+                 _per_claim(claims, nonzero, lambda v: claims_on_not_applicable(crit.key, v, self.decimals))),
+                (np.array(above, dtype=bool)[c], _per_claim(claims, above, lambda v: claim_above_max(crit.key, v, crit.max_points))),
+                (self.mismatch, self._mismatches()),
+                (self.missing_evidence, missing_evidence(crit.key)),
+            ]
+            self._after = _tuples(len(self.codes), slots)
+        return self._after
+
+    def _mismatches(self) -> np.ndarray:
+        """CLAIM_MISMATCH per row where the self-score differs: one finding per distinct (self-score,
+        score), each distinct number formatted once, the messages built column-wise."""
+        claims, d, states = self._claims, self.decimals, len(self.results)
+        out = np.empty(len(self.codes), dtype=object)
+        rows = np.flatnonzero(self.mismatch)
+        pair_codes, pairs = pd.factorize(claims.codes[rows] * states + self.codes[rows])
+        c, state = pairs // states, pairs % states
+        # claimed − score in cents, exact when the self-score has no more decimals than the set
+        cents = np.asarray(claims.cents[c] - self._score_cents[state])
+        kinds, spelled = pd.factorize(cents)
+        difference = _objects([fmt_vn(Decimal(int(x)).scaleb(-d), d) for x in spelled])[kinds]
+        for i in np.flatnonzero(~np.array(claims.exact, dtype=bool)[c]):  # e.g. "3,789": rounded once, as written
+            difference[i] = fmt_vn(claims.claimed[c[i]] - self.results[state[i]].score, d)
+        claimed = _objects([fmt_vn(v, d) if v is not None else "" for v in claims.claimed])[c]
+        score = _objects([fmt_vn(r.score, d) if r.score is not None else "" for r in self.results])[state]
+        messages = claim_mismatch(self.criterion.key, claimed, score, difference)
+        key = self.criterion.key
+        out[rows] = _objects(Finding.many("CLAIM_MISMATCH", key, messages.tolist(), f"{key}_claimed"))[pair_codes]
+        return out
+
+    def findings(self, row) -> list:
+        return [*self.results[self.codes[row]].findings, *self.after()[row]]
+
+    def row(self, row) -> CriterionResult:
+        """The row's CriterionResult, as score_unit builds it."""
+        crit, r = self.criterion, self.results[self.codes[row]]
+        return CriterionResult(crit.key, crit.title, crit.max_points,
+                               Decimal(0) if r.status == NOT_APPLICABLE else crit.max_points, r.score, r.status,
+                               claimed=self._claims.claimed[self._claims.codes[row]],
+                               evidence=self._evidence_texts[self._evidence_codes[row]], inputs=dict(r.values),
+                               depth=crit.depth)
+
+
+def score_leaf_column(cs, crit: Criterion, frame: pd.DataFrame, params: dict, today) -> LeafColumn:
+    rows = len(frame)
+    specs = {s.name: s for form in [crit.inputs, *crit.rule_kind.alternatives(crit.params)] for s in form}
+    # each distinct cell of each input read once; equal readings ("90%" and 0.9) share a code
+    readings, codes = {}, {}
+    for name, spec in specs.items():
+        cell_codes, cells = distinct(_column(frame, f"{crit.key}_{name}"))
+        known: dict = {}
+        reading_of = []
+        for cell in cells:
+            reading = read_input(crit, spec, cell, cs.year, today)
+            key = (repr(reading.value), reading.blank, reading.finding, reading.wrong_type, reading.blocks)
+            reading_of.append(known.setdefault(key, (len(known), reading))[0])
+        readings[name] = [reading for _, reading in known.values()]
+        codes[name] = np.array(reading_of, dtype=np.int64)[cell_codes] if rows else np.zeros(0, dtype=np.int64)
+    switch_codes, switches = distinct(_column(frame, f"{crit.key}_not_applicable"))
+    switched = np.array([truthy(s) for s in switches], dtype=bool)[switch_codes]
+    # the input states: distinct combinations of the switch and every input's reading
+    state_codes = _combine(rows, [(switched, 2)] + [(codes[n], len(readings[n])) for n in specs])
+    first = np.unique(state_codes, return_index=True)[1]
+    judged, found_per_state, to_score = [], [], []
+    for row in first:
+        read = {name: readings[name][codes[name][row]] for name in specs}
+        found: list = []
+        used = input_form(crit, lambda name, read=read: read[name].blank)
+        judged.append(judge_leaf(crit, bool(switched[row]), used, [read[spec.name] for spec in used], found))
+        found_per_state.append(found)
+        if isinstance(judged[-1], dict):  # the inputs reach the rule
+            to_score.append(len(judged) - 1)
+    # the rule on every state that reaches it, in one call of the kind
+    scored = crit.rule_kind.score_batch(crit.max_points, [judged[i] for i in to_score], crit.params, params)
+    for i, result in zip(to_score, scored):
+        judged[i] = scored_leaf(cs, crit, result, judged[i], found_per_state[i])
+    results = [LeafResult(status, score, values, tuple(found))
+               for (status, score, values), found in zip(judged, found_per_state)]
+    claims = _claims(crit, _column(frame, f"{crit.key}_claimed"), cs.decimals)
+    evidence_codes, evidence_cells = distinct(_column(frame, f"{crit.key}_evidence"))
+    evidence_texts = [nfc(cell or "") for cell in evidence_cells]
+    return LeafColumn(cs, crit, state_codes, results, claims, evidence_codes, evidence_texts)
+
+
+class BatchResult:
+    """The scored table: per leaf criterion a LeafColumn (`leaves`), per row the totals (`total`,
+    `max_total`, `total_100`, `index`: lists), and on demand the scores, statuses, findings and
+    each row's UnitResult — what score_unit gives that unit."""
+
+    def __init__(self, cs: CriteriaSet, level, frame: pd.DataFrame, leaves: dict):
+        self.cs, self.level, self.leaves, self.rows = cs, level, leaves, len(frame)
+        groups = [c for c in level.walk() if c.is_group]
+        self._switches = {c.key: _column(frame, f"{c.key}_not_applicable") for c in groups}
+        self._group_claims = {c.key: _column(frame, f"{c.key}_claimed") for c in groups}
+        self.switched_off: dict = {}  # row → leaf keys under a group switched not applicable
+        self._row_findings: list | None = None
+        self.total: list = []
+        self.max_total: list = []
+        self.total_100: list = []
+        self.index: list = []
+        if groups or level.index:
+            self._add_up_row_by_row()
+        else:
+            self._add_up_columns()
+
+    def scores(self) -> pd.DataFrame:
+        """One column of scores (Decimal, or None when not scored) per leaf criterion."""
+        return self._column("score", None)
+
+    def statuses(self) -> pd.DataFrame:
+        return self._column("status", NOT_APPLICABLE)
+
+    def _column(self, attribute, in_group_switched_off) -> pd.DataFrame:
+        frame = pd.DataFrame({key: leaf.take(attribute) for key, leaf in self.leaves.items()})
+        for row, keys in self.switched_off.items():  # leaves of a group switched not applicable
+            frame.loc[row, keys] = in_group_switched_off
+        return frame
+
+    def findings(self) -> list:
+        """Per row, the findings score_unit reports for that unit, in the same order."""
+        if self._row_findings is not None:
+            return self._row_findings
+        with _no_cycle_collection():
+            every = _objects([()] * self.rows)
+            for leaf in self.leaves.values():  # numpy adds the rows' tuples (concatenates them) in one loop
+                every = every + leaf.take("findings") + leaf.after()
+            return [list(found) for found in every]
+
+    def unit_result(self, row: int, unit: dict | None = None) -> UnitResult:
+        """Row `row` as the UnitResult score_unit gives for that unit (equal to it)."""
+        walk = self._walk(row)
+        totals = add_up(self.level, walk.rows, self.cs.decimals)
+        criteria = list(walk.rows.values())
+        claims = [r.claimed for r in criteria if not r.is_group and r.claimed is not None]
+        return UnitResult(self.cs.id, self.cs.version, self.cs.fingerprint, self.level.code, dict(unit or {}), criteria,
+                          walk.found, totals.total, totals.max_total, totals.total_100,
+                          sum(claims, Decimal(0)) if claims else None, totals.index)
+
+    def _walk(self, row) -> "_Walk":
+        walk = _Walk(row, self.leaves, self._switches, self._group_claims)
+        for crit in self.level.criteria:
+            walk.visit(crit)
+        return walk
+
+    def _add_up_columns(self):
+        """Totals of levels without groups or index, column-wise: scores in units of the last decimal."""
+        d = self.cs.decimals
+        cents = np.zeros(self.rows, dtype=object if self._too_big() else np.int64)
+        lowered = np.zeros(self.rows, dtype=object)  # the maxima of not-applicable criteria
+        for leaf in self.leaves.values():
+            cents += _integers([0 if r.score is None else int(r.score.scaleb(d)) for r in leaf.results])[leaf.codes]
+            if leaf.not_applicable.any():
+                lowered[leaf.not_applicable] += leaf.criterion.max_points
+        per_100: dict = {}
+        for c, cut in zip(cents.tolist(), lowered.tolist()):
+            total, max_total = Decimal(c).scaleb(-d), self.level.max_total - cut
+            self.total.append(total)
+            self.max_total.append(max_total)
+            self.total_100.append(per_100[(total, max_total)] if (total, max_total) in per_100 else per_100.setdefault(
+                (total, max_total), round_half_up(total / max_total * 100, d) if max_total > 0 else None))
+        self.index = [None] * self.rows
+
+    def _too_big(self) -> bool:
+        return sum(leaf.criterion.max_points for leaf in self.leaves.values()) * 10**self.cs.decimals >= _INT64_SAFE
+
+    def _add_up_row_by_row(self):
+        """Groups (a group may be switched not applicable, and has its own self-score) and indexes:
+        each row walked as score_unit walks a unit, its leaves taken from the scored columns."""
+        self._row_findings = []
+        for row in range(self.rows):
+            walk = self._walk(row)
+            totals = add_up(self.level, walk.rows, self.cs.decimals)
+            self.total.append(totals.total)
+            self.max_total.append(totals.max_total)
+            self.total_100.append(totals.total_100)
+            self.index.append(totals.index)
+            self._row_findings.append(walk.found)
+            if walk.switched_off:
+                self.switched_off[row] = walk.switched_off
+
+
 class _Walk:
     """One row walked criterion by criterion (score_unit's visit, leaves already scored)."""
 
-    row: int
-    leaves: dict
-    switches: dict
-    claims: dict
-    switched_off: dict
-    rows: dict = field(default_factory=dict)
-    found: list = field(default_factory=list)
+    def __init__(self, row, leaves, switches, claims):
+        self.row, self.leaves, self.switches, self.claims = row, leaves, switches, claims
+        self.rows: dict = {}
+        self.found: list = []
+        self.switched_off: list = []
 
     def visit(self, crit) -> None:
         if not crit.is_group:
-            r = self.leaves[crit.key].results[self.leaves[crit.key].codes[self.row]]
-            self.rows[crit.key] = CriterionResult(crit.key, crit.title, crit.max_points,
-                                                  Decimal(0) if r.status == NOT_APPLICABLE else crit.max_points,
-                                                  r.score, r.status)
-            self.found.extend(r.findings)
+            leaf = self.leaves[crit.key]
+            self.rows[crit.key] = leaf.row(self.row)
+            self.found.extend(leaf.findings(self.row))
             return
         group = self.rows[crit.key] = CriterionResult(crit.key, crit.title, crit.max_points, crit.max_points, None,
                                                       SCORED, depth=crit.depth, is_group=True)
@@ -242,8 +440,19 @@ class _Walk:
                     self.rows[c.key] = CriterionResult(c.key, c.title, c.max_points, Decimal(0), None, NOT_APPLICABLE,
                                                        depth=c.depth, is_group=c.is_group)
                     if not c.is_group:
-                        self.switched_off.setdefault(self.row, []).append(c.key)
+                        self.switched_off.append(c.key)
             return
         for child in crit.children:
             self.visit(child)
-        parse_claim(self.claims[crit.key][self.row], crit, self.found)
+        group.claimed = parse_claim(self.claims[crit.key][self.row], crit, self.found)
+
+
+def score_table(cs: CriteriaSet, level_code: str, frame: pd.DataFrame, today: date | None = None,
+                parameters: dict | None = None) -> BatchResult:
+    """Score every row of `frame` as score_unit scores one unit of `level_code` (see the module's
+    docstring for the columns); `parameters`: year parameter overrides for every row, as score_unit's."""
+    level = cs.level(level_code)
+    params = year_parameters(cs, parameters)
+    with _no_cycle_collection():
+        leaves = {crit.key: score_leaf_column(cs, crit, frame, params, today) for crit in level.leaves()}
+        return BatchResult(cs, level, frame, leaves)

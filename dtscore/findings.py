@@ -113,6 +113,18 @@ class Finding:
         if not self.severity:
             object.__setattr__(self, "severity", CODES[self.code].severity)
 
+    @classmethod
+    def many(cls, code: str, key: str | None, messages, name: str | None = None) -> list:
+        """One finding per message, all of one code and criterion (the batch engine's self-score
+        checks, hundreds of thousands at a time): the code is checked once, not per finding."""
+        severity = cls(code, key, "").severity
+        out = []
+        for message in messages:
+            finding = object.__new__(cls)  # frozen: filled as __init__ would, without its checks
+            finding.__dict__.update(code=code, key=key, message=message, severity=severity, cell=None, name=name)
+            out.append(finding)
+        return out
+
     @property
     def title(self) -> str:
         return CODES[self.code].title

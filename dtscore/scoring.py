@@ -1,6 +1,7 @@
 """Scoring one unit: parse its inputs, apply each criterion's rule, round as Excel does, add up,
 and report findings. Pure: the same inputs (and `today`) always give the same result."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -50,45 +51,83 @@ def range_problems(spec, value, year, today, raw=None):
 _YEAR_GRACE = timedelta(days=92)
 
 
+@dataclass(frozen=True)
+class ReadValue:
+    """One input cell read as its type: the value (the spec's default for a blank that has one),
+    and the finding reading it gave (WRONG_TYPE, or a range problem) with whether it blocks scoring.
+    Depends only on the raw value, its spec and the day: the batch engine reads each distinct
+    raw value of a column once."""
+
+    value: object
+    blank: bool  # the cell is blank (the default, if any, stands for it)
+    finding: Finding | None = None
+    wrong_type: bool = False
+    blocks: bool = False
+
+
+def read_input(crit: Criterion, spec, raw, year, today) -> ReadValue:
+    field_name = f"{crit.key}_{spec.name}"
+    try:
+        value = parse_input(spec, raw, field_name)
+    except InputError as exc:
+        finding = Finding("WRONG_TYPE", crit.key, f"{crit.key} – {spec.label}: {exc}", name=field_name)
+        return ReadValue(None, False, finding, wrong_type=True, blocks=True)
+    blank = is_blank(raw)
+    if value is None and spec.default is not None:
+        value = spec.default  # e.g. no late data entries written down = none
+    problem = None if value is None else range_problems(spec, value, year, today, raw)
+    if not problem:
+        return ReadValue(value, blank)
+    severity, message = problem
+    finding = Finding("INPUT_OUT_OF_RANGE", crit.key, f"{crit.key} – {spec.label}: {message}",
+                      severity=severity if severity != "error" else "", name=field_name)
+    return ReadValue(value, blank, finding, blocks=severity == "error")
+
+
+def input_form(crit: Criterion, blank) -> list:
+    """The input specs a unit filled: another accepted form (a ratio for numerator/denominator, or
+    back) when that is what was filled, else the declared one. `blank(name)`: is that cell blank."""
+    filled = (form for form in crit.rule_kind.alternatives(crit.params) if not all(blank(s.name) for s in form))
+    return next(filled, list(crit.inputs))
+
+
 def score_leaf(cs, crit: Criterion, raw_inputs: dict, params: dict, year, today, findings):
-    kind = crit.rule_kind
-    label = f"{crit.key}"
-    values: dict = {}
-    blocked, missing = False, []
     raw_inputs = dict(raw_inputs or {})
-    if truthy(raw_inputs.pop("not_applicable", None)):
+    switched = truthy(raw_inputs.pop("not_applicable", None))
+    specs = input_form(crit, lambda name: is_blank(raw_inputs.get(name)))
+    reads = [read_input(crit, spec, raw_inputs.get(spec.name), year, today) for spec in specs]
+    outcome = judge_leaf(crit, switched, specs, reads, findings)
+    if not isinstance(outcome, dict):
+        return outcome
+    return scored_leaf(cs, crit, crit.rule_kind.score(crit.max_points, outcome, crit.params, params), outcome, findings)
+
+
+def judge_leaf(crit: Criterion, switched: bool, specs, reads, findings):
+    """A leaf's inputs, read: its result (status, score, values) when they decide it (not
+    applicable, missing, blocked), else the values dict the rule scores (see scored_leaf)."""
+    label = crit.key
+    values: dict = {}
+    if switched:
         if crit.allow_not_applicable:
             return NOT_APPLICABLE, None, values
         findings.append(Finding("INPUT_OUT_OF_RANGE", crit.key,
                                 f"{label}: tiêu chí này không có trường hợp “không áp dụng”; điểm được tính theo số liệu",
                                 name=f"{crit.key}_not_applicable"))
-    # another accepted form (a ratio for numerator/denominator, or back) when that is what was filled
-    filled = (form for form in kind.alternatives(crit.params) if any(not is_blank(raw_inputs.get(s.name)) for s in form))
-    specs = next(filled, list(crit.inputs))
-    for spec in specs:
-        field_name = f"{crit.key}_{spec.name}"
-        try:
-            value = parse_input(spec, raw_inputs.get(spec.name), field_name)
-        except InputError as exc:
-            findings.append(Finding("WRONG_TYPE", crit.key, f"{label} – {spec.label}: {exc}", name=field_name))
-            blocked = True
+    blocked, missing = False, []
+    for spec, read in zip(specs, reads):
+        if read.finding:
+            findings.append(read.finding)
+        blocked = blocked or read.blocks
+        if read.wrong_type:
             continue
-        if value is None and spec.default is not None:
-            value = spec.default  # e.g. no late data entries written down = none
-        values[spec.name] = value
-        if value is None:
+        values[spec.name] = read.value
+        if read.value is None:
             missing.append(spec)
-            continue
-        problem = range_problems(spec, value, year, today, raw_inputs.get(spec.name))
-        if problem:
-            severity, message = problem
-            findings.append(Finding("INPUT_OUT_OF_RANGE", crit.key, f"{label} – {spec.label}: {message}",
-                                    severity=severity if severity != "error" else "", name=field_name))
-            blocked = blocked or severity == "error"
-    if specs and all(spec.default is not None and is_blank(raw_inputs.get(spec.name)) for spec in specs):
+    if specs and all(spec.default is not None and read.blank for spec, read in zip(specs, reads)):
         # Blanks here mean "none late" (Phần I.6), but an untouched block may also be forgotten.
         findings.append(Finding("INPUT_MISSING", crit.key, f"{label} – chưa nhập số liệu nào: tính như không có lần nào",
                                 severity=WARNING, name=f"{crit.key}_{specs[0].name}"))
+    kind = crit.rule_kind
     for input_name, message in kind.check(values, crit.params, crit.max_points):
         findings.append(Finding("INPUT_OUT_OF_RANGE", crit.key, f"{label}: {message}", name=f"{crit.key}_{input_name}"))
         blocked = True
@@ -104,7 +143,12 @@ def score_leaf(cs, crit: Criterion, raw_inputs: dict, params: dict, year, today,
             values[spec.name] = None
     if blocked:
         return UNSCORED, Decimal(0), values
-    result = kind.score(crit.max_points, values, crit.params, params)
+    return values
+
+
+def scored_leaf(cs, crit: Criterion, result, values: dict, findings):
+    """(status, score, values) from the rule's unrounded result."""
+    label = crit.key
     if result is rules.NOT_APPLICABLE:
         if crit.allow_not_applicable:
             return NOT_APPLICABLE, None, values
@@ -144,11 +188,7 @@ def score_unit(
     """
     level = cs.level(level_code)
     inputs, claimed, evidence = inputs or {}, claimed or {}, evidence or {}
-    params = cs.parameter_values()
-    for name, value in (parameters or {}).items():
-        if name not in params:
-            raise InputError(f"parameters.{name}", f"bộ tiêu chí {cs.id} không có tham số này")
-        params[name] = parse_date(value, f"parameters.{name}") if isinstance(cs.parameters[name].value, date) else value
+    params = year_parameters(cs, parameters)
     findings: list = []
     results: list = []
 
@@ -197,6 +237,16 @@ def score_unit(
     )
 
 
+def year_parameters(cs: CriteriaSet, parameters: dict | None) -> dict:
+    """The set's year parameters by name, with a unit's own overrides (e.g. a later plan_due)."""
+    params = cs.parameter_values()
+    for name, value in (parameters or {}).items():
+        if name not in params:
+            raise InputError(f"parameters.{name}", f"bộ tiêu chí {cs.id} không có tham số này")
+        params[name] = parse_date(value, f"parameters.{name}") if isinstance(cs.parameters[name].value, date) else value
+    return params
+
+
 def group_not_applicable(crit: Criterion) -> Finding:
     return Finding("NOT_APPLICABLE", crit.key, f"{crit.key}: nhóm không áp dụng, hạ điểm chuẩn {fmt_vn(crit.max_points)}")
 
@@ -206,13 +256,20 @@ def leaf_findings_after(row: CriterionResult, claimed_raw, crit: Criterion, deci
     and checked, evidence missing for a score."""
     if row.status == NOT_APPLICABLE:
         row.applicable_max = Decimal(0)
-        findings.append(Finding("NOT_APPLICABLE", crit.key,
-                                f"{crit.key}: không áp dụng, hạ điểm chuẩn {fmt_vn(crit.max_points)} — Sở TTTT xác nhận"))
+        findings.append(leaf_not_applicable(crit))
     row.claimed = parse_claim(claimed_raw, crit, findings)
     _check_claim(row, decimals, findings)
     if row.score and row.score > 0 and not row.evidence:
-        findings.append(Finding("MISSING_EVIDENCE", crit.key, f"{crit.key}: có điểm nhưng chưa ghi căn cứ tính điểm",
-                                name=f"{crit.key}_evidence"))
+        findings.append(missing_evidence(crit.key))
+
+
+def leaf_not_applicable(crit: Criterion) -> Finding:
+    return Finding("NOT_APPLICABLE", crit.key,
+                   f"{crit.key}: không áp dụng, hạ điểm chuẩn {fmt_vn(crit.max_points)} — Sở TTTT xác nhận")
+
+
+def missing_evidence(key) -> Finding:
+    return Finding("MISSING_EVIDENCE", key, f"{key}: có điểm nhưng chưa ghi căn cứ tính điểm", name=f"{key}_evidence")
 
 
 def parse_claim(raw, crit, findings):
@@ -223,18 +280,32 @@ def parse_claim(raw, crit, findings):
         return None
 
 
+def claims_on_not_applicable(key, claimed, decimals) -> Finding:
+    """A self-score ≠ 0 on a not-applicable criterion: its points are out of the totals."""
+    return Finding("CLAIM_MISMATCH", key, f"{key}: tiêu chí không áp dụng (hạ điểm chuẩn) nhưng tự chấm "
+                                          f"{fmt_vn(claimed, decimals)} điểm", name=f"{key}_claimed")
+
+
+def claim_above_max(key, claimed, max_points) -> Finding:
+    return Finding("CLAIM_ABOVE_MAX", key, f"{key}: điểm tự chấm {fmt_vn(claimed)} vượt điểm chuẩn {fmt_vn(max_points)}",
+                   name=f"{key}_claimed")
+
+
+def claim_mismatch(key, claimed, score, difference):
+    """The message of a self-score that, rounded, differs from the score; the numbers as fmt_vn
+    shows them at the set's decimals. Texts, or numpy arrays of texts (the batch engine builds
+    every message of a column at once)."""
+    return f"{key}: điểm tự chấm " + claimed + " khác điểm tính " + score + " (chênh " + difference + ")"
+
+
 def _check_claim(row: CriterionResult, decimals, findings):
     if row.claimed is None:
         return
-    name = f"{row.key}_claimed"
-    if row.status == NOT_APPLICABLE and row.claimed != 0:  # its points are out of the totals
-        findings.append(Finding("CLAIM_MISMATCH", row.key,
-                                f"{row.key}: tiêu chí không áp dụng (hạ điểm chuẩn) nhưng tự chấm "
-                                f"{fmt_vn(row.claimed, decimals)} điểm", name=name))
+    if row.status == NOT_APPLICABLE and row.claimed != 0:
+        findings.append(claims_on_not_applicable(row.key, row.claimed, decimals))
     if row.claimed > row.max_points:
-        findings.append(Finding("CLAIM_ABOVE_MAX", row.key,
-                                f"{row.key}: điểm tự chấm {fmt_vn(row.claimed)} vượt điểm chuẩn {fmt_vn(row.max_points)}", name=name))
+        findings.append(claim_above_max(row.key, row.claimed, row.max_points))
     if row.status in (SCORED, UNSCORED) and row.score is not None and round_half_up(row.claimed, decimals) != row.score:
-        findings.append(Finding("CLAIM_MISMATCH", row.key,
-                                f"{row.key}: điểm tự chấm {fmt_vn(row.claimed, decimals)} khác điểm tính "
-                                f"{fmt_vn(row.score, decimals)} (chênh {fmt_vn(row.claimed - row.score, decimals)})", name=name))
+        findings.append(Finding("CLAIM_MISMATCH", row.key, claim_mismatch(
+            row.key, fmt_vn(row.claimed, decimals), fmt_vn(row.score, decimals), fmt_vn(row.claimed - row.score, decimals)),
+            name=f"{row.key}_claimed"))

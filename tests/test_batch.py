@@ -9,12 +9,13 @@ DTSCORE_BATCH_EVALUATIONS=1000000 runs the full million (benchmarks/README.md).
 
 import os
 from datetime import date, datetime
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from dtscore.batch import factorize_rows, score_table
+from dtscore.batch import distinct, score_table
 from dtscore.criteria import available_sets, load_set
 from dtscore.rules import CHOICE, COUNT, DATE, NUMBER, RATIO
 from dtscore.scoring import score_unit
@@ -98,6 +99,7 @@ def test_batch_equals_scalar_on_generated_tables(name, level_code):
                 row, leaf.key)
             kinds.add(leaf.kind)
         assert findings[row] == unit.findings, row
+        assert batch.unit_result(row) == unit, row  # every row: claimed, evidence, parsed inputs, groups
         assert (batch.total[row], batch.max_total[row], batch.total_100[row], batch.index[row]) == (
             unit.total, unit.max_total, unit.total_100, unit.index), row
     assert kinds == {leaf.kind for leaf in leaves}
@@ -110,12 +112,19 @@ def test_every_rule_kind_is_covered():
     assert covered == set(RULE_KINDS)
 
 
-def test_equal_values_of_other_types_are_told_apart():
-    column = np.empty(7, dtype=object)
-    column[:] = [1, 1.0, True, None, float("nan"), "1", 1]
-    codes, first = factorize_rows([column], 7)
-    assert len(set(codes.tolist())) == 6 and codes[0] == codes[6]
-    assert sorted(first.tolist()) == [0, 1, 2, 3, 4, 5]
+def test_equal_values_read_differently_are_told_apart():
+    column = np.empty(11, dtype=object)
+    column[:] = [1, 1.0, True, None, "1", 1, 0.0, -0.0, Decimal("1.0"), Decimal("1"), None]
+    codes, cells = distinct(column)
+    assert len(cells) == 9 and codes[0] == codes[5] and codes[3] == codes[10]
+    assert [repr(cells[c]) for c in codes] == [repr(v) for v in column]
+
+
+def test_a_text_column_keeps_blanks_blank():
+    column = np.empty(4, dtype=object)
+    column[:] = [None, "x", None, "  "]
+    codes, cells = distinct(column)
+    assert [cells[c] for c in codes] == [None, "x", None, "  "]
 
 
 def test_a_missing_column_is_blank():

@@ -142,6 +142,7 @@ class RuleKind:
     parse(raw) -> Params                      checks and converts the parameters, defaults applied
     inputs(rule) -> [InputSpec]               what a unit fills in
     score(max_points, values, rule, params)   the unrounded score (Decimal, NOT_APPLICABLE, PENDING)
+    score_batch(max_points, [values], …)      score of many units at once (default: score on each)
     check(values, rule, max_points)           [(input name, message)]: input problems that block scoring
     excel_native(rule, cells) -> str          the plain-Excel formula (no leading "=")
     excel_udf(rule, cells) -> str             the DT_* call of a UDF-mode template
@@ -150,8 +151,7 @@ class RuleKind:
     sample(rule, sampler) -> {input: value}   plausible inputs of a made-up unit (demo, tests)
 
     `rule` is the parsed Params or the YAML mapping (parsed on the way in); `values` are inputs
-    already parsed to their types; `params` are the set's year parameters by name. A kind that is
-    scored column-wise over many units may add `score_batch` beside `score`.
+    already parsed to their types; `params` are the set's year parameters by name.
     """
 
     name: ClassVar[str]
@@ -198,6 +198,11 @@ class RuleKind:
 
     def score(self, max_points, values: dict, rule, params: Mapping) -> Score:
         raise NotImplementedError
+
+    def score_batch(self, max_points, values: list[dict], rule, params: Mapping) -> list:
+        """`score` of each of many units' values (the batch engine: one call per criterion, on
+        its distinct values). A kind may compute it column-wise; it must equal `score` on each."""
+        return [self.score(max_points, v, rule, params) for v in values]
 
     def check(self, values: dict, rule, max_points=None) -> list[tuple[str, str]]:
         return []
