@@ -24,6 +24,7 @@ from decimal import InvalidOperation
 import xlwings as xw
 
 try:  # the batch engine needs pandas; where there is none (xlwings Lite's Pyodide) tables go row by row
+    import numpy as np
     import pandas as pd
 
     from dtscore.batch import score_table
@@ -36,6 +37,7 @@ from dtscore.values import is_blank, nfc, parse_choice
 
 from . import adapters as xl
 from .adapters import Example, excel_function
+from .ranges import Cells
 
 __all__ = [
     "DT_RATIO", "DT_THRESHOLD", "DT_SHARE", "DT_PENALTY_MONTHS", "DT_LATE_MONTHS", "DT_LATE_ENTRIES",
@@ -445,7 +447,9 @@ def _level(cs, value):
 @_arg("criteria_set", "Mã bộ tiêu chí, ví dụ \"soctrang-2023\"")
 @_arg("level", "Cấp: \"tinh\", \"huyen\" hoặc \"xa\" (hoặc mã cấp khác của bộ)")
 @_arg("keys", "Một hàng các mã tiêu chí, ví dụ X01…X14 (bỏ trống: mọi tiêu chí của cấp, theo thứ tự)", ndim=2)
-@_arg("inputs", "Vùng số liệu: mỗi hàng một đơn vị; các cột là số liệu của từng tiêu chí theo thứ tự keys", ndim=2)
+@_arg("inputs", "Vùng số liệu: mỗi hàng một đơn vị; các cột là số liệu của từng tiêu chí theo thứ tự keys", ndim=2,
+      convert=Cells)
+@xw.ret(Cells)  # a table of thousands of cells: converted in bulk (udfs.ranges)
 @excel_function(
     Example("=DT_SCORE_TABLE(\"soctrang-2023\"; \"xa\"; C1:D1; C2:D3)", "soctrang-2023", "xa", [["X03", "X04"]],
             [[0.54, 1], [0.6, None]], note="C1:D1 = X03, X04; C2:D3 = 54%, 100% / 60%, (trống)"),
@@ -491,35 +495,45 @@ def DT_SCORE_TABLE(criteria_set, level, keys, inputs):
 
 
 def _table_at_once(cs, lv, layout, rows) -> list:
-    """DT_SCORE_TABLE through the batch engine (dtscore.batch): each criterion's distinct inputs
-    scored once; the same cells as scoring the rows one by one."""
+    """DT_SCORE_TABLE through the batch engine (dtscore.batch): the same cells as scoring the rows
+    one by one. Each distinct result of a criterion is turned into a cell once and spread over its
+    rows by index; only rows with an error cell or a blocking finding are looked at one by one."""
     units = [i for i, row in enumerate(rows) if not all(is_blank(v) for v in row)]
     names = [_slot_name(leaf, spec) for _, slots in layout for leaf, spec in slots]
     columns = [list(col) for col in zip(*(rows[i] for i in units))] or [[] for _ in names]
-    problems: dict = {}  # (unit, criterion key) → the first error cell of its inputs
+    problems: dict = {criterion.key: {} for criterion, _ in layout}  # key → {unit: its first error cell}
     start = 0
     for criterion, slots in layout:
         for j, (leaf, spec) in enumerate(slots, start):
-            for i, value in enumerate(columns[j]):
-                if xl.is_error(value):
-                    problems.setdefault((i, criterion.key), f"ô {_slot_name(leaf, spec)} đang lỗi {value.strip()}")
-                    columns[j][i] = None
+            if any(xl.is_error(text) for text in {v for v in columns[j] if type(v) is str}):
+                for i, value in enumerate(columns[j]):
+                    if xl.is_error(value):
+                        problems[criterion.key].setdefault(i, f"ô {_slot_name(leaf, spec)} đang lỗi {value.strip()}")
+                        columns[j][i] = None
         start += len(slots)
     frame = pd.DataFrame({name: pd.Series(col, dtype=object) for name, col in zip(names, columns)}, index=range(len(units)))
     result = score_table(cs, lv.code, frame)
-    shown = []
+    shown, start = [], 0
     for criterion, slots in layout:
         leaf = result.leaves[criterion.key]
         blocking = [next((f.message for f in r.findings if f.severity == "error"), None) for r in leaf.results]
-        first = sum(len(s) for c, s in layout[: layout.index((criterion, slots))])
-        cells = []
-        for i, code in enumerate(leaf.codes):
-            r = leaf.results[code]
-            values = rows[units[i]][first : first + len(slots)]
-            value, message = _shown(criterion, r.status, r.score, blocking[code], values, problems.get((i, criterion.key)))
-            cells.append(message if message else value)
+        per_result = np.empty(len(leaf.results), dtype=object)
+        entered = [True]  # a blocking result's rows where nothing is entered are blanked below
+        per_result[:] = [_as_cell(_shown(criterion, r.status, r.score, b, entered, None)) for r, b in zip(leaf.results, blocking)]
+        cells = per_result[leaf.codes].tolist()
+        for i in np.flatnonzero(np.array([b is not None for b in blocking], dtype=bool)[leaf.codes]).tolist():
+            if all(is_blank(v) for v in rows[units[i]][start : start + len(slots)]):
+                cells[i] = xl.BLANK  # nothing entered yet
+        for i, problem in problems[criterion.key].items():
+            cells[i] = problem
         shown.append(cells)
+        start += len(slots)
     table = [[xl.BLANK] * (len(layout) + 1) for _ in rows]
-    for i, row in enumerate(units):
-        table[row] = [cells[i] for cells in shown] + [xl.to_excel(result.total[i])]
+    for row, cells in zip(units, zip(*shown, map(xl.to_excel, result.total))):
+        table[row] = list(cells)
     return table
+
+
+def _as_cell(shown) -> object:
+    value, message = shown
+    return message if message else value
