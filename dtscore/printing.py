@@ -7,6 +7,8 @@ is `xlsx_style.page_setup`; every workbook writer, streaming or not, calls both.
 Widths are Excel's units (about one digit of the default font); the estimates err on the wide side
 because a clipped word is worse than a little white space."""
 
+from functools import lru_cache
+
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
@@ -30,8 +32,13 @@ def set_margins(ws):
 
 def text_width(text) -> float:
     """Estimated width of one line of text in column-width units (Times New Roman 11 pt)."""
+    return _width(str(text))
+
+
+@lru_cache(maxsize=1 << 16)  # a national result repeats the same names and titles on thousands of rows
+def _width(text: str) -> float:
     width = 0.0
-    for ch in str(text):
+    for ch in text:
         if ch in NARROW:
             width += 0.55
         elif ch in WIDE or (ch.isupper() and ch.isalpha()):
@@ -44,22 +51,25 @@ def text_width(text) -> float:
 def needed_width(values) -> float:
     """The width that shows the longest line of any value unwrapped, with a little padding."""
     longest = 0.0
-    for value in values:
-        if value is None:
-            continue
-        for line in str(value).split("\n"):
-            longest = max(longest, text_width(line))
+    for value in {str(v) for v in values if v is not None}:  # the widest is the widest of the distinct texts
+        for line in value.split("\n"):
+            longest = max(longest, _width(line))
     return longest + 2
 
 
 def lines_needed(text, width) -> int:
     """Lines a wrapped text takes in a column of `width` units (words are not split)."""
+    return _lines(str(text), width)
+
+
+@lru_cache(maxsize=1 << 16)
+def _lines(text: str, width) -> int:
     lines = 0
     usable = max(1.0, width - 1.5)
-    for paragraph in str(text).split("\n"):
+    for paragraph in text.split("\n"):
         used, count = 0.0, 1
         for word in paragraph.split(" "):
-            w = text_width(word)
+            w = _width(word)
             if used and used + 0.55 + w > usable:
                 count, used = count + 1, 0.0
             while w > usable:  # a word longer than the column is broken by the program

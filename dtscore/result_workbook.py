@@ -27,7 +27,7 @@ from .decimals import fmt_vn
 from .printing import fit_text_rows
 from .safecells import csv_text, set_cell
 from .styles import BODY, BOLD, FLAG_FILL, WRAP_TOP, page_setup, use_times_new_roman
-from .xlsx_style import save_atomically, write_table, write_title
+from .xlsx_style import discard_rows, save_atomically, start_rows, write_table, write_title
 
 OVERVIEW, CHARTS, FINDINGS, APPRAISAL, COMPARISON = "Tổng hợp", "Biểu đồ", "Phát hiện", "Thẩm định", "So sánh năm trước"
 SCORES, INPUTS, FILES, INFO = "Điểm", "Số liệu", "Tệp", "Thông tin"
@@ -51,8 +51,8 @@ def ranking_sheet_name(group, taken) -> str:
 
 
 def write_result(cons, out_path, *, inbox=None, db_path=None, today=None, workers=1) -> Path:
-    """Write RESULT.xlsx atomically and return its path; its long raw sheets are generated in up
-    to `workers` processes while the rest is written."""
+    """Write RESULT.xlsx atomically and return its path; its long raw sheets are written first and
+    their rows generated in up to `workers` processes while the rest is written."""
     today = today or date.today()
     wb = openpyxl.Workbook()
     use_times_new_roman(wb)
@@ -60,28 +60,34 @@ def write_result(cons, out_path, *, inbox=None, db_path=None, today=None, worker
     overview.title = OVERVIEW
     charts_ws = wb.create_sheet(CHARTS)
     taken: set = set()
-    ranking_refs = []
-    for group in cons.groups:
-        ws = wb.create_sheet(ranking_sheet_name(group, taken))
-        ranking_refs.append((group, ws, _ranking_sheet(ws, group, cons, today)))
-    criteria_refs = _overview_sheet(overview, cons, today)
-    _charts_sheet(charts_ws, cons, ranking_refs, criteria_refs, overview)
-    _table_sheet(wb.create_sheet(FINDINGS), T.findings_table(cons), "Mỗi dòng là một phát hiện của một tệp; lọc theo "
-                 "cột “Mức độ” hoặc “Mã đơn vị”.")
-    if cons.has_appraisal:
-        _table_sheet(wb.create_sheet(APPRAISAL), T.appraisal_table(cons),
-                     f"Theo tệp thẩm định {Path(cons.appraisal_file).name}: số liệu đơn vị báo cáo, số liệu/điểm thẩm "
-                     "định, lý do và người thẩm định.")
+    rankings = [(group, wb.create_sheet(ranking_sheet_name(group, taken))) for group in cons.groups]
+    findings_ws = wb.create_sheet(FINDINGS)
+    appraisal_ws = wb.create_sheet(APPRAISAL) if cons.has_appraisal else None
     comparison = T.comparison_table(cons)
-    if comparison is not None:
-        _table_sheet(wb.create_sheet(COMPARISON), comparison, "Điểm xếp hạng và thứ hạng so với năm trước, theo cơ sở "
-                     "dữ liệu lịch sử; bậc dương là tăng hạng.")
-    _table_sheet(wb.create_sheet(SCORES), T.scores_table(cons), "Bảng dữ liệu: mỗi dòng một tiêu chí của một đơn vị.",
-                 styled=False)
-    _table_sheet(wb.create_sheet(INPUTS), T.inputs_table(cons), "Bảng dữ liệu: mỗi dòng một số liệu của một tiêu chí "
-                 "của một đơn vị.", styled=False)
-    _table_sheet(wb.create_sheet(FILES), T.files_table(cons), "Mọi tệp trong hộp thư và việc đã làm với từng tệp.")
-    _info_sheet(wb.create_sheet(INFO), cons, inbox, db_path, today)
+    comparison_ws = wb.create_sheet(COMPARISON) if comparison is not None else None
+    scores_ws, inputs_ws = wb.create_sheet(SCORES), wb.create_sheet(INPUTS)
+    files_ws, info_ws = wb.create_sheet(FILES), wb.create_sheet(INFO)
+    try:
+        _table_sheet(scores_ws, T.scores_table(cons), "Bảng dữ liệu: mỗi dòng một tiêu chí của một đơn vị.", styled=False)
+        _table_sheet(inputs_ws, T.inputs_table(cons), "Bảng dữ liệu: mỗi dòng một số liệu của một tiêu chí của một đơn "
+                     "vị.", styled=False)
+        start_rows(wb, workers)
+        ranking_refs = [(group, ws, _ranking_sheet(ws, group, cons, today)) for group, ws in rankings]
+        criteria_refs = _overview_sheet(overview, cons, today)
+        _charts_sheet(charts_ws, cons, ranking_refs, criteria_refs, overview)
+        _table_sheet(findings_ws, T.findings_table(cons), "Mỗi dòng là một phát hiện của một tệp; lọc theo cột “Mức "
+                     "độ” hoặc “Mã đơn vị”.")
+        if appraisal_ws is not None:
+            _table_sheet(appraisal_ws, T.appraisal_table(cons), f"Theo tệp thẩm định {Path(cons.appraisal_file).name}: "
+                         "số liệu đơn vị báo cáo, số liệu/điểm thẩm định, lý do và người thẩm định.")
+        if comparison_ws is not None:
+            _table_sheet(comparison_ws, comparison, "Điểm xếp hạng và thứ hạng so với năm trước, theo cơ sở dữ liệu "
+                         "lịch sử; bậc dương là tăng hạng.")
+        _table_sheet(files_ws, T.files_table(cons), "Mọi tệp trong hộp thư và việc đã làm với từng tệp.")
+        _info_sheet(info_ws, cons, inbox, db_path, today)
+    except BaseException:
+        discard_rows(wb)
+        raise
     return save_atomically(wb, out_path, workers)
 
 

@@ -72,7 +72,7 @@ class StyleIds:
                 self.add(col, fmt)
         vals = {(i, v.value.__class__, v.number_format) for row in self.table.rows for i, v in enumerate(row, 1)
                 if isinstance(v, Val)}
-        for col, kind, fmt in vals:
+        for col, kind, fmt in sorted(vals, key=lambda v: (v[0], v[1].__name__, v[2])):  # the same file every run
             if kind is not type(None):
                 self.add(col, *_style_of(kind, fmt))
 
@@ -160,26 +160,49 @@ def _other_cell(ref, col, value, fmt, style_ids) -> str:
     return f'<c r="{ref}" s="{style}"><v>{number_text(to_excel(value) if kind == "d" else value)}</v></c>'
 
 
-def save_with_rows(wb, fh, deferred: list, proto_style_of, workers: int = 1) -> None:
+class Generation:
+    """The data rows of some deferred sheets, being generated: started at once — in forked
+    processes when workers > 1 (and the system can fork) — so that the rest of the workbook can be
+    written meanwhile; `parts()` waits for them. Every style the rows use is registered in the
+    workbook here, before any process starts, so later styles never change their numbers."""
+
+    def __init__(self, deferred: list, proto_style_of, workers: int = 1):
+        self.jobs = []
+        for d in deferred:
+            style_ids = StyleIds(d.ws, d.table, proto_style_of(d.ws, d.table))
+            style_ids.register_all()
+            self.jobs.append((d, style_ids))
+        self.pool = _pool(workers, self.jobs)
+        self.pending = [self.pool.submit(_generate, id(self.jobs), i) for i in range(len(self.jobs))] if self.pool else []
+
+    def parts(self) -> dict:
+        """{sheet part name: (DeferredRows, its rows compressed)}, once generated."""
+        try:
+            bodies = ([f.result() for f in self.pending] if self.pool
+                      else [_rows_part(d, style_ids) for d, style_ids in self.jobs])
+        finally:
+            self.close()
+        return {d.ws.path.lstrip("/"): (d, body) for (d, _), body in zip(self.jobs, bodies)}
+
+    def close(self):
+        if self.pool:
+            self.pool.shutdown(cancel_futures=True)
+            _JOBS.pop(id(self.jobs), None)
+            self.pool = None
+
+
+def save_with_rows(wb, fh, generations: list) -> None:
     """Save `wb` (its deferred sheets holding their header rows only) to the binary file `fh`, each
-    deferred sheet's data rows generated into its part. `proto_style_of(ws, table)` is the style
-    function xlsx_style.write_table uses for that table. With workers > 1 (and a system that can
-    fork) the long sheets are generated in other processes while openpyxl writes the rest."""
-    jobs = []
-    for d in deferred:
-        style_ids = StyleIds(d.ws, d.table, proto_style_of(d.ws, d.table))
-        style_ids.register_all()
-        jobs.append((d, style_ids))
-    pool = _pool(workers, jobs)
+    deferred sheet's data rows (from `generations`) put into its part."""
     try:
-        pending = [pool.submit(_generate, i) for i in range(len(jobs))] if pool else []
         saved = BytesIO()
         wb.save(saved)
-        bodies = [f.result() for f in pending] if pool else [_generate(i, jobs) for i in range(len(jobs))]
+        by_part: dict = {}
+        for generation in generations:
+            by_part.update(generation.parts())
     finally:
-        if pool:
-            pool.shutdown()
-    by_part = {d.ws.path.lstrip("/"): (d, body) for (d, _), body in zip(jobs, bodies)}
+        for generation in generations:
+            generation.close()
     parts = []
     for part in parts_of(saved):
         if part.name in by_part:
@@ -192,7 +215,7 @@ def save_with_rows(wb, fh, deferred: list, proto_style_of, workers: int = 1) -> 
 
 
 PARALLEL_FROM = 20_000  # rows: fewer are generated in this process (a process costs more than they do)
-_JOBS: list = []  # what forked generators read: inherited, never pickled
+_JOBS: dict = {}  # what forked generators read: inherited, never pickled
 
 
 def _pool(workers, jobs):
@@ -200,12 +223,15 @@ def _pool(workers, jobs):
         return None
     if "fork" not in multiprocessing.get_all_start_methods():  # Windows: rows would have to be pickled
         return None
-    _JOBS[:] = jobs
+    _JOBS[id(jobs)] = jobs
     return ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=multiprocessing.get_context("fork"))
 
 
-def _generate(i, jobs=None) -> Part:
-    d, style_ids = (jobs or _JOBS)[i]
+def _generate(key, i) -> Part:
+    return _rows_part(*_JOBS[key][i])
+
+
+def _rows_part(d, style_ids) -> Part:
     return deflate_chunks(rows_xml(d, style_ids), "", final=False)
 
 

@@ -14,7 +14,7 @@ from .atomic import save_workbook_atomic, write_atomic
 from .printing import LINE_HEIGHT, fit_columns, row_height, span_titles
 from .result_tables import Val
 from .safecells import set_cell
-from .sheet_stream import DeferredRows, save_with_rows
+from .sheet_stream import DeferredRows, Generation, save_with_rows
 from .styles import BOLD, BORDER, CAPTION, HEADER_FILL, TITLE, TOP, WRAP_CENTER, WRAP_TOP
 
 
@@ -109,15 +109,44 @@ def _write_rows(ws, table, first, style):
             set_cell(cell, value)
 
 
+def start_rows(wb, workers: int = 1) -> None:
+    """Start generating the rows of the long tables written so far (write_table styled=False), in
+    up to `workers` other processes, while the caller writes the rest of the workbook; call
+    save_atomically (or discard_rows) in any case."""
+    deferred = _DEFERRED.pop(wb, None)
+    if deferred:
+        _STARTED.setdefault(wb, []).append(Generation(deferred, _raw_style, workers))
+
+
+def discard_rows(wb) -> None:
+    """Stop what start_rows started (the workbook will not be saved)."""
+    _DEFERRED.pop(wb, None)
+    for generation in _STARTED.pop(wb, []):
+        generation.close()
+
+
+def _raw_style(ws, table):
+    return cell_style(ws, table, styled=False)
+
+
+_STARTED: WeakKeyDictionary = WeakKeyDictionary()  # workbook → the Generations start_rows started
+
+
 def save_atomically(wb, out_path, workers: int = 1) -> Path:
     """Save an openpyxl workbook through a temporary file (see dtscore.atomic), with the rows of
-    its long tables (write_table styled=False) generated into it, in up to `workers` processes."""
-    deferred = _DEFERRED.pop(wb, None)
-    if not deferred:
+    its long tables (write_table styled=False) generated into it, in up to `workers` processes
+    (those start_rows started are already under way)."""
+    start_rows(wb, workers)
+    generations = _STARTED.pop(wb, None)
+    if not generations:
         return save_workbook_atomic(wb, out_path)
 
     def write(tmp):
         with open(tmp, "wb") as fh:
-            save_with_rows(wb, fh, deferred, lambda ws, table: cell_style(ws, table, styled=False), workers)
+            save_with_rows(wb, fh, generations)
 
-    return write_atomic(out_path, write)
+    try:
+        return write_atomic(out_path, write)
+    finally:
+        for generation in generations:
+            generation.close()
