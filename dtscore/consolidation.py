@@ -42,6 +42,7 @@ from .values import nfc
 
 PARALLEL_FROM = 40  # files: by default, smaller inboxes are read in this process
 FREEZE_EVERY = 100  # files read between two gc.freeze() calls
+BATCH_FILES = 8  # files a worker reads per task
 SPREADSHEET_SUFFIXES = {".xlsx", ".xlsm", ".xltx", ".xltm", ".xls", ".ods"}
 
 # What happened to a file.
@@ -119,35 +120,52 @@ def read_all(paths, workers=None, progress=True, read=None, desc="Đọc hồ s�
 
 
 def _read_in_workers(paths, workers, step, read) -> list:
-    """Keep at most two files per worker in flight, so that when the pool breaks (a worker died)
-    only those few are suspects: each is read again alone, and the one that kills its worker
-    again is reported; the rest continue in a new pool."""
+    """Files go to the workers in small batches (fewer round trips between processes), at most two
+    batches per worker in flight, so that when the pool breaks (a worker died) only those few files
+    are suspects: in a new pool they are read again one per batch, and a single file that breaks
+    it again is read alone — the one that kills its worker again is reported; the rest go on."""
     results: list = [None] * len(paths)
-    todo = deque(range(len(paths)))
+    todo = deque(batches(len(paths), workers))
     while todo:
-        suspects: list[int] = []
+        suspects: list[list] = []
         with ProcessPoolExecutor(max_workers=workers) as pool:
             inflight: dict = {}
             while (todo or inflight) and not suspects:
                 while todo and len(inflight) < 2 * workers:
-                    i = todo.popleft()
-                    inflight[pool.submit(read, paths[i])] = i
+                    batch = todo.popleft()
+                    inflight[pool.submit(_read_batch, read, [paths[i] for i in batch])] = batch
                 finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
                 for future in finished:
-                    i = inflight.pop(future)
+                    batch = inflight.pop(future)
                     try:
-                        results[i] = future.result()
-                        step()
+                        for i, one in zip(batch, future.result()):
+                            results[i] = one
+                            step()
                     except BrokenProcessPool:
-                        suspects.append(i)
+                        suspects.append(batch)
                     except Exception as exc:  # noqa: BLE001 — a result that could not come back (pickling…): that file's reason
-                        results[i] = _failed(paths[i], failure_reason(exc))
+                        if len(batch) > 1:
+                            todo.extendleft([i] for i in reversed(batch))
+                            continue
+                        results[batch[0]] = _failed(paths[batch[0]], failure_reason(exc))
                         step()
             suspects += inflight.values()
-        for i in sorted(suspects):
+        todo.extendleft([i] for i in sorted((i for b in suspects if len(b) > 1 for i in b), reverse=True))
+        for i in sorted(b[0] for b in suspects if len(b) == 1):
             results[i] = _read_alone(paths[i], read)
             step()
     return results
+
+
+def batches(count, workers) -> list:
+    """File numbers 0…count-1 in batches of at most BATCH_FILES, smaller when there are few files
+    (the last batches keep every worker busy)."""
+    size = max(1, min(BATCH_FILES, count // (4 * workers)))
+    return [list(range(i, min(i + size, count))) for i in range(0, count, size)]
+
+
+def _read_batch(read, paths) -> list:
+    return [read(path) for path in paths]
 
 
 def _read_alone(path, read) -> Read:

@@ -100,9 +100,11 @@ def test_a_file_that_takes_too_long_is_stopped_and_reported(good, monkeypatch):
     assert v.error and "quá 0,2 giây" in v.error
 
 
-def test_a_killed_worker_is_replaced_and_only_its_file_is_reported(good, tmp_path, monkeypatch):
-    """Workers are forked: the patched validate_file kills the worker reading `killer`."""
-    files = [tmp_path / f"x{i:02d}.xlsx" for i in range(7)]
+@pytest.mark.parametrize("count, batch", [(7, 1), (40, 5)], ids=["one file per task", "batches of files"])
+def test_a_killed_worker_is_replaced_and_only_its_file_is_reported(good, tmp_path, monkeypatch, count, batch):
+    """Workers are forked: the patched validate_file kills the worker reading `killer` — alone, or
+    in a batch whose other files are then read again."""
+    files = [tmp_path / f"x{i:02d}.xlsx" for i in range(count)]
     for f in files:
         f.write_bytes(good.read_bytes())
     killer = str(files[3])
@@ -114,6 +116,7 @@ def test_a_killed_worker_is_replaced_and_only_its_file_is_reported(good, tmp_pat
         return real(path, *args, **kwargs)
 
     monkeypatch.setattr(consolidation, "validate_file", deadly)
+    assert max(map(len, consolidation.batches(count, 2))) == batch
     reads = consolidation.read_all(files, workers=2, progress=False)
     assert [r.file for r in reads] == [str(f) for f in files]
     errors = {r.file: r.validation.error for r in reads}

@@ -30,7 +30,9 @@ def table():
     return Table("t", "BẢNG THỬ", columns, rows)
 
 
-def write(path, stream, workers=1):
+def write(path, stream, workers=1, early=False):
+    """The table written as stream or cell by cell; `early`: its rows start being generated
+    (xlsx_style.start_rows) before another sheet adds styles of its own."""
     wb = openpyxl.Workbook()
     styles.use_times_new_roman(wb)
     wb.active.title = "Tổng hợp"
@@ -50,16 +52,23 @@ def write(path, stream, workers=1):
                 ws.row_dimensions[number].height = height
         ws.auto_filter.ref = f"A4:E{first + len(t.rows) - 1}"
     styles.page_setup(ws, 4)
-    wb.create_sheet("Tệp")["A1"] = "sau"
+    if early:
+        xlsx_style.start_rows(wb, workers)
+    after = wb.create_sheet("Tệp")
+    after["A1"] = "sau"
+    xlsx_style.write_table(after, Table("s", "SAU", [Column("Số", 8, "0.000"), Column("Ngày", 12, "dd/mm/yy")],
+                                        [[Decimal("1.5"), date(2023, 1, 2)]]), 4)
     return xlsx_style.save_atomically(wb, path, workers)
 
 
-@pytest.fixture(scope="module", params=[1, 2], ids=["one process", "forked generator"])
+@pytest.fixture(scope="module", params=[(1, False), (2, False), (1, True), (2, True)],
+                ids=["one process", "forked generator", "started early", "forked early"])
 def books(tmp_path_factory, request):
     folder = tmp_path_factory.mktemp("stream")
+    workers, early = request.param
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(sheet_stream, "PARALLEL_FROM", 0)
-        return [openpyxl.load_workbook(write(folder / f"{name}.xlsx", name == "stream", request.param))
+        return [openpyxl.load_workbook(write(folder / f"{name}.xlsx", name == "stream", workers, early))
                 for name in ("cells", "stream")]
 
 
@@ -92,6 +101,9 @@ def test_sheet_setup_and_the_other_sheets_are_kept(books):
         assert (b.page_setup.orientation, b.page_setup.paperSize, b.oddFooter.center.text) == (
             a.page_setup.orientation, a.page_setup.paperSize, a.oddFooter.center.text)
     assert stream.sheetnames == cells.sheetnames and stream["Tệp"]["A1"].value == "sau"
+    for ref in ("A5", "B5"):  # styles added after the rows started keep their own numbers
+        a, b = cells["Tệp"][ref], stream["Tệp"][ref]
+        assert (b.value, b.number_format, repr(b.border)) == (a.value, a.number_format, repr(a.border))
     assert stream["Điểm"].dimensions == "A1:E10"
 
 

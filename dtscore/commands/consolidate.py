@@ -64,13 +64,17 @@ def _check_outputs(args):
         refuse_inside_inputs(args.db, inputs, "Cơ sở dữ liệu lịch sử")
 
 
-def run(args):
-    from ..history import holds_token
+def _holds_token(db, token) -> bool:
+    from ..history import holds_token  # SQLAlchemy: imported only when there is a history
 
+    return holds_token(db, token)
+
+
+def run(args):
     out = Path(args.output)
     _check_outputs(args)
     # What an interrupted earlier run left: finished if the history holds it, else rolled back.
-    recover([out.parent, args.csv], committed=lambda token: bool(args.db) and holds_token(args.db, token))
+    recover([out.parent, args.csv], committed=lambda token: bool(args.db) and _holds_token(args.db, token))
     sheets, others = collect(args.inbox, [out, args.appraisal, args.package])
     packages = [p for p in others if is_package(p)]
     others = [p for p in others if p not in packages]
@@ -92,14 +96,14 @@ def run(args):
 
 
 def _finish(args, out, cons, originals, mapping):
-    from ..history import record, year_units
-
     keep_history = bool(args.db)
     if args.db and cons.year is None:
         keep_history = False
         print("Cảnh báo: không xác định được năm đánh giá (không tệp nào đọc được năm): chưa lưu lịch sử; "
               "dùng --year", file=sys.stderr)
     elif args.db:
+        from ..history import year_units
+
         cons.previous = year_units(args.db, cons.year - 1) or None
         if mapping and cons.previous:
             cons.previous = previous_with_merger(cons.previous, mapping, cons.year - 1)
@@ -118,6 +122,8 @@ def _finish(args, out, cons, originals, mapping):
     csv_paths = write_csv(cons, args.csv, outputs) if args.csv else []
     stored = {} if keep_history else None
     if keep_history:
+        from ..history import record
+
         outputs.commit(lambda token, swap: stored.update(record(cons, args.db, token=token, before_commit=swap)))
     else:
         outputs.commit()
