@@ -19,8 +19,10 @@ import struct
 import zipfile
 import zlib
 from datetime import datetime, timedelta
+from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
+from types import MappingProxyType
 from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
@@ -160,29 +162,16 @@ class _Package:
         if "xl/workbook.bin" in names:
             raise WorkbookError("tệp Excel nhị phân (.xlsb) — lưu lại dạng .xlsx (Excel Workbook)")
         self.workbook_part = self._main_part(names)
-        root = self._xml(self.workbook_part)
-        # Transitional OOXML (what Excel saves by default) or Strict ("Strict Open XML Spreadsheet")
-        self.ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else NS
-        self.rel_ns = STRICT_REL_NS if self.ns == STRICT_NS else REL_NS
-        rels = self._rels(self.workbook_part)
-        pr = root.find(f"{self.ns}workbookPr")
-        self.date1904 = pr is not None and pr.get("date1904") in ("1", "true")
-        self.sheets = []  # (name, part path)
-        for sheet in root.iter(f"{self.ns}sheet"):
-            target = rels.get(sheet.get(f"{self.rel_ns}id"))
-            self.sheets.append((nfc(sheet.get("name", "")), target))
-        self.defined = {}  # workbook-scoped name → reference text
-        for count, dn in enumerate(root.iter(f"{self.ns}definedName"), start=1):
-            if count > limits.LIMITS.defined_names:
-                raise limits.exceeded("số tên vùng (defined names)", count, limits.LIMITS.defined_names)
-            name = dn.get("name", "")
-            if dn.get("localSheetId") is not None or name.startswith("_xlnm."):
-                continue
-            self.defined[name] = (dn.text or "").strip()
-        self.shared_part = next((t for t in rels.values() if t and t.endswith("sharedStrings.xml")), None)
-        self.styles_part = next((t for t in rels.values() if t and t.endswith("styles.xml")), None)
+        workbook = self._part(self.workbook_part)
+        folder, base = posixpath.split(self.workbook_part)
+        try:
+            rels = self._part(posixpath.join(folder, "_rels", base + ".rels"))
+        except KeyError:
+            rels = b""
+        (self.ns, self.rel_ns, self.date1904, self.sheets, self.defined, self.shared_part,
+         self.styles_part) = _workbook_facts(workbook, rels, folder)
         self._strings: list | None = None
-        self._formats: list | None = None
+        self._formats: tuple | None = None
         self.cells_seen = 0
 
     def _main_part(self, names) -> str:
@@ -208,19 +197,6 @@ class _Package:
         _refuse_dtd(data)
         return data
 
-    def _rels(self, part) -> dict:
-        folder, base = posixpath.split(part)
-        rels_part = posixpath.join(folder, "_rels", base + ".rels")
-        try:
-            root = self._xml(rels_part)
-        except KeyError:
-            return {}
-        out = {}
-        for rel in root.iter(f"{PKG_REL_NS}Relationship"):
-            target = rel.get("Target", "")
-            out[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
-        return out
-
     @property
     def strings(self) -> list:
         if self._strings is None:
@@ -238,17 +214,10 @@ class _Package:
         return self._strings
 
     @property
-    def formats(self) -> list:
+    def formats(self) -> tuple:
         """Number format code of each cell style index (cellXfs order)."""
         if self._formats is None:
-            self._formats = []
-            if self.styles_part:
-                root = self._xml(self.styles_part)
-                custom = {int(f.get("numFmtId")): f.get("formatCode", "") for f in root.iter(f"{self.ns}numFmt")}
-                xfs = root.find(f"{self.ns}cellXfs")
-                for xf in xfs.iter(f"{self.ns}xf") if xfs is not None else ():
-                    fid = int(xf.get("numFmtId", 0))
-                    self._formats.append(custom.get(fid) or BUILTIN_FORMATS.get(fid, "General"))
+            self._formats = _number_formats(self._part(self.styles_part), self.ns) if self.styles_part else ()
         return self._formats
 
     def read_cells(self, part, wanted: set) -> dict:
@@ -331,6 +300,55 @@ class _Package:
         return formula, number, "n", number_format
 
 
+# The parts every workbook of one template shares, parsed once per distinct content (the bytes are
+# the key: a workbook whose names or styles differ is parsed on its own).
+
+
+@lru_cache(maxsize=16)
+def _workbook_facts(workbook: bytes, rels: bytes, folder: str) -> tuple:
+    """(ns, rel_ns, date1904, sheets, defined names, shared strings part, styles part) of workbook.xml."""
+    root = ET.fromstring(workbook)
+    # Transitional OOXML (what Excel saves by default) or Strict ("Strict Open XML Spreadsheet")
+    ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else NS
+    rel_ns = STRICT_REL_NS if ns == STRICT_NS else REL_NS
+    targets = _relationships(rels, folder)
+    pr = root.find(f"{ns}workbookPr")
+    date1904 = pr is not None and pr.get("date1904") in ("1", "true")
+    sheets = tuple((nfc(sheet.get("name", "")), targets.get(sheet.get(f"{rel_ns}id"))) for sheet in root.iter(f"{ns}sheet"))
+    defined = {}  # workbook-scoped name → reference text
+    for count, dn in enumerate(root.iter(f"{ns}definedName"), start=1):
+        if count > limits.LIMITS.defined_names:
+            raise limits.exceeded("số tên vùng (defined names)", count, limits.LIMITS.defined_names)
+        name = dn.get("name", "")
+        if dn.get("localSheetId") is not None or name.startswith("_xlnm."):
+            continue
+        defined[name] = (dn.text or "").strip()
+    shared = next((t for t in targets.values() if t and t.endswith("sharedStrings.xml")), None)
+    styles = next((t for t in targets.values() if t and t.endswith("styles.xml")), None)
+    return ns, rel_ns, date1904, sheets, MappingProxyType(defined), shared, styles
+
+
+def _relationships(rels: bytes, folder: str) -> dict:
+    """{relationship id: part path} of a .rels part (empty when there is none)."""
+    if not rels:
+        return {}
+    out = {}
+    for rel in ET.fromstring(rels).iter(f"{PKG_REL_NS}Relationship"):
+        target = rel.get("Target", "")
+        out[rel.get("Id")] = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join(folder, target))
+    return out
+
+
+@lru_cache(maxsize=16)
+def _number_formats(styles: bytes, ns: str) -> tuple:
+    """Number format code of each cell style index (cellXfs order) of styles.xml."""
+    root = ET.fromstring(styles)
+    custom = {int(f.get("numFmtId")): f.get("formatCode", "") for f in root.iter(f"{ns}numFmt")}  # type: ignore[arg-type]
+    xfs = root.find(f"{ns}cellXfs")
+    ids = [int(xf.get("numFmtId", 0)) for xf in (xfs.iter(f"{ns}xf") if xfs is not None else ())]
+    return tuple(custom.get(fid) or BUILTIN_FORMATS.get(fid, "General") for fid in ids)
+
+
 class _Prolog(Exception):
     """The prolog has been read: the root element starts."""
 
@@ -397,47 +415,8 @@ def _resolve(reference: str):
 
 
 def _submission(book: _Package, path: Path, sha256: str) -> Submission:
-    ours = [n for n in book.defined if n in HEADER_NAMES or split_row_name(n)[0]]
-    if CRITERIA_SET not in book.defined or not ours:
-        raise WorkbookError(
-            "không phải biểu mẫu chấm điểm của dtscore: không có tên vùng criteria_set, unit_code, …_score "
-            "(hãy điền vào biểu mẫu do Sở TTTT phát hành)"
-        )
     sheet_parts = dict(book.sheets)
-    located, broken, ignored = {}, [], []
-    missing_sheets: dict = {}
-    is_ours = _contract_names(book.defined)
-    for name, reference in book.defined.items():
-        where = None if _EXTERNAL.match(reference.lstrip("=")) else _resolve(reference)
-        if where is None:
-            if is_ours(name):
-                broken.append(name)
-            elif "#REF!" in reference or _EXTERNAL.match(reference.lstrip("=")):
-                ignored.append(name)
-            continue  # a range or a constant of the unit's own: not ours, left alone
-        if where[0] not in sheet_parts and not is_ours(name):
-            # A name the template does not have (a leftover of copied sheets, `[1]Sheet1!$A$1`): not ours to
-            # read, so never a reason to refuse the file — validation warns about it.
-            ignored.append(name)
-            continue
-        sheet, coord = where
-        if sheet not in sheet_parts:
-            missing_sheets.setdefault(sheet, []).append(name)
-            continue
-        located[name] = (sheet, coord)
-    if missing_sheets:
-        sheet, names = next(iter(missing_sheets.items()))
-        present = ", ".join(f"“{s}”" for s, _ in book.sheets)
-        raise WorkbookError(
-            f"không có trang tính “{sheet}” mà các tên vùng {', '.join(names[:3])}{'…' if len(names) > 3 else ''} "
-            f"trỏ tới — trang tính đã bị đổi tên hoặc xóa (hiện có: {present}); hãy đặt lại tên cũ hoặc dùng biểu mẫu gốc"
-        )
-    if CRITERIA_SET in broken:
-        raise WorkbookError("tên vùng criteria_set không còn trỏ tới ô nào (#REF!) — trang “Thông tin” đã bị sửa; hãy dùng biểu mẫu gốc")
-
-    by_sheet: dict = {}
-    for sheet, coord in located.values():
-        by_sheet.setdefault(sheet, set()).add(coord)
+    located, broken, ignored, by_sheet = _name_layout(tuple(book.defined.items()), tuple(book.sheets))
     cells_at = {}
     for sheet, coords in by_sheet.items():
         part = sheet_parts[sheet]
@@ -456,6 +435,55 @@ def _submission(book: _Package, path: Path, sha256: str) -> Submission:
                                 unresolved=broken)
     sub.ignored_names = tuple((name, book.defined[name][:200]) for name in ignored)
     return sub
+
+
+@lru_cache(maxsize=16)  # every workbook of one template has the same names: resolved once
+def _name_layout(defined: tuple, sheets: tuple) -> tuple:
+    """(located {name: (sheet, coord)}, broken names, ignored names, {sheet: coords to read}) of the
+    workbook-scoped names, or the WorkbookError that makes the workbook unreadable."""
+    names = dict(defined)
+    ours = [n for n in names if n in HEADER_NAMES or split_row_name(n)[0]]
+    if CRITERIA_SET not in names or not ours:
+        raise WorkbookError(
+            "không phải biểu mẫu chấm điểm của dtscore: không có tên vùng criteria_set, unit_code, …_score "
+            "(hãy điền vào biểu mẫu do Sở TTTT phát hành)"
+        )
+    sheet_parts = dict(sheets)
+    located, broken, ignored = {}, [], []
+    missing_sheets: dict = {}
+    is_ours = _contract_names(names)
+    for name, reference in names.items():
+        where = None if _EXTERNAL.match(reference.lstrip("=")) else _resolve(reference)
+        if where is None:
+            if is_ours(name):
+                broken.append(name)
+            elif "#REF!" in reference or _EXTERNAL.match(reference.lstrip("=")):
+                ignored.append(name)
+            continue  # a range or a constant of the unit's own: not ours, left alone
+        if where[0] not in sheet_parts and not is_ours(name):
+            # A name the template does not have (a leftover of copied sheets, `[1]Sheet1!$A$1`): not ours to
+            # read, so never a reason to refuse the file — validation warns about it.
+            ignored.append(name)
+            continue
+        sheet, coord = where
+        if sheet not in sheet_parts:
+            missing_sheets.setdefault(sheet, []).append(name)
+            continue
+        located[name] = (sheet, coord)
+    if missing_sheets:
+        sheet, lost = next(iter(missing_sheets.items()))
+        present = ", ".join(f"“{s}”" for s, _ in sheets)
+        raise WorkbookError(
+            f"không có trang tính “{sheet}” mà các tên vùng {', '.join(lost[:3])}{'…' if len(lost) > 3 else ''} "
+            f"trỏ tới — trang tính đã bị đổi tên hoặc xóa (hiện có: {present}); hãy đặt lại tên cũ hoặc dùng biểu mẫu gốc"
+        )
+    if CRITERIA_SET in broken:
+        raise WorkbookError("tên vùng criteria_set không còn trỏ tới ô nào (#REF!) — trang “Thông tin” đã bị sửa; hãy dùng biểu mẫu gốc")
+
+    by_sheet: dict = {}
+    for sheet, coord in located.values():
+        by_sheet.setdefault(sheet, set()).add(coord)
+    return located, tuple(broken), tuple(ignored), {sheet: frozenset(coords) for sheet, coords in by_sheet.items()}
 
 
 _EXTERNAL = re.compile(r"^'?\[")  # [1]Sheet1!$A$1 or '[1]Sheet 1'!$A$1: a cell of another workbook
