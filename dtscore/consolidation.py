@@ -24,9 +24,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from tqdm import tqdm
-
-from . import appraisal as appraisal_mod
 from .criteria import CriteriaSet, Level, load_set
 from .decimals import fmt_vn, round_half_up, to_decimal
 from .errors import DtscoreError
@@ -92,7 +89,11 @@ def read_all(paths, workers=None, progress=True, read=None, desc="Đọc hồ s�
     if workers is None:
         workers = (os.cpu_count() or 1) if len(paths) >= PARALLEL_FROM else 1
     workers = max(1, int(workers))
-    bar = tqdm(total=len(paths), desc=desc, unit="tệp", disable=not progress, file=sys.stderr)
+    bar = None
+    if progress:  # tqdm is imported only here: a command reading many files starts sooner without it
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(paths), desc=desc, unit="tệp", file=sys.stderr)
     # The results read so far live until the end: freezing them keeps the garbage collector from
     # walking an ever longer list (a quarter of the time on 3,000 files), and forked workers from
     # walking — and so copying — the parent's whole heap.
@@ -101,7 +102,8 @@ def read_all(paths, workers=None, progress=True, read=None, desc="Đọc hồ s�
 
     def step():
         nonlocal done
-        bar.update()
+        if bar is not None:
+            bar.update()
         done += 1
         if done % FREEZE_EVERY == 0:
             gc.freeze()
@@ -116,7 +118,8 @@ def read_all(paths, workers=None, progress=True, read=None, desc="Đọc hồ s�
         return _read_in_workers(paths, min(workers, len(paths)), step, read)
     finally:
         gc.unfreeze()
-        bar.close()
+        if bar is not None:
+            bar.close()
 
 
 def _read_in_workers(paths, workers, step, read) -> list:
@@ -377,7 +380,11 @@ def consolidate_reads(reads, *, year=None, units=None, appraisal=None, skipped=(
     _mark_wrong_year(entries, year)
     _settle_duplicates(entries)
     missing = _match_unit_list(entries, units) if units is not None else []
-    book = appraisal_mod.read_appraisal(appraisal) if appraisal else None
+    book = None
+    if appraisal:
+        from . import appraisal as appraisal_mod  # only with an appraisal (its import costs every reader of many files)
+
+        book = appraisal_mod.read_appraisal(appraisal)
     groups = _groups(entries, missing)
     appraisal_notes = []
     for group in groups:
@@ -539,6 +546,8 @@ def _groups(entries, missing) -> list:
 
 
 def _appraise(group: LevelGroup, book):
+    from . import appraisal as appraisal_mod
+
     for e in group.entries:
         items = book.for_unit(group.cs.id, group.level.code, e.code)
         result, applied, refused, notes = appraisal_mod.apply(group.cs, group.level, e.validation, items)
