@@ -6,7 +6,12 @@ Pairs (interleaved, see benchmarks/paired.py), each run a whole new process:
   every formula and saving it, with a warm profile (used once before), ÷ `dtscore validate FILE`
   (Python start, imports, read, score, check, print; the expected-formulas cache warm);
 - --files commune workbooks: LibreOffice recalculating and saving all of them in one process ÷
-  `dtscore validate` of all of them in one command, per file.
+  `dtscore validate` of all of them in one command (which spreads them over the cores), per file.
+
+Each pair also prints the CPU time of the process and its children: what a run costs whatever the
+load. On a busy machine dtscore's workers may not get a core each, and the wall-clock ratio of the
+many-files pair then understates what an idle machine gives; the CPU ratio is what a single core
+would give (dtscore's workers cost a little more CPU than one process).
 
 What LibreOffice does is what a reviewer without dtscore would need just to see each workbook's
 own numbers, before checking anything.
@@ -31,6 +36,7 @@ from bench_consolidate import generate  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
 from paired import Pairs  # noqa: E402
 
+from dtscore import consolidation  # noqa: E402
 from dtscore.criteria import load_set  # noqa: E402
 from dtscore.workbook import libreoffice  # noqa: E402
 from dtscore.workbook.builder import build_template  # noqa: E402
@@ -102,7 +108,9 @@ def main(argv=None):
                 soffice_recalculate(paths, out, profile_url)
             return run
 
-        print(f"one workbook: {one.name}, {one.stat().st_size / 1024:.1f} KiB; {len(many)} commune workbooks")
+        print(f"one workbook: {one.name}, {one.stat().st_size / 1024:.1f} KiB; {len(many)} commune workbooks; "
+              f"{os.cpu_count()} cores (dtscore validate reads {consolidation.PARALLEL_FROM} files or more in one "
+              f"process per core; LibreOffice recalculates in one)")
         pairs = Pairs("One workbook, a new process each", lo([one]), lambda: dtscore_validate([one], env),
                       repeat=args.repeat)
         print(pairs.run().report("ms", 1e3, ("LibreOffice recalculate+save", "dtscore validate")))

@@ -168,8 +168,11 @@ class _Package:
             rels = self._part(posixpath.join(folder, "_rels", base + ".rels"))
         except KeyError:
             rels = b""
+        # a template's parts are small; a huge one (a hostile file) is parsed for itself, never kept
+        self.cacheable = len(workbook) + len(rels) <= _SHARED_BYTES
+        facts = _workbook_facts if self.cacheable else _workbook_facts.__wrapped__
         (self.ns, self.rel_ns, self.date1904, self.sheets, self.defined, self.shared_part,
-         self.styles_part) = _workbook_facts(workbook, rels, folder)
+         self.styles_part) = facts(workbook, rels, folder)
         self._strings: list | None = None
         self._formats: tuple | None = None
         self.cells_seen = 0
@@ -192,10 +195,26 @@ class _Package:
         return ET.fromstring(self._part(part))
 
     def _part(self, part) -> bytes:
-        """A part's bytes, refused if it declares a DTD (see _refuse_dtd)."""
+        """A part's bytes, refused if it declares a DTD (see _DtdRefusal)."""
         data = self.archive.read(part)
-        _refuse_dtd(data)
+        refusal = _DtdRefusal()
+        refusal.feed(data)
+        refusal.feed(b"")
         return data
+
+    def _stream(self, part) -> "_ReadAhead":
+        """A part to stream (a sheet, the shared strings: up to the part size limit), refused if it
+        declares a DTD; only its prolog is read ahead."""
+        fh = self.archive.open(part)
+        try:
+            head, refusal = [], _DtdRefusal()
+            while not refusal.done:
+                head.append(fh.read(_CHUNK))
+                refusal.feed(head[-1])
+        except BaseException:
+            fh.close()
+            raise
+        return _ReadAhead(b"".join(head), fh)
 
     @property
     def strings(self) -> list:
@@ -203,7 +222,7 @@ class _Package:
             self._strings = []
             if self.shared_part:
                 si_tag, lim = f"{self.ns}si", limits.LIMITS
-                with BytesIO(self._part(self.shared_part)) as fh:
+                with self._stream(self.shared_part) as fh:
                     for _, elem in ET.iterparse(fh, events=("end",)):
                         if elem.tag != si_tag:
                             continue
@@ -217,7 +236,9 @@ class _Package:
     def formats(self) -> tuple:
         """Number format code of each cell style index (cellXfs order)."""
         if self._formats is None:
-            self._formats = _number_formats(self._part(self.styles_part), self.ns) if self.styles_part else ()
+            styles = self._part(self.styles_part) if self.styles_part else b""
+            formats = _number_formats if len(styles) <= _SHARED_BYTES else _number_formats.__wrapped__
+            self._formats = formats(styles, self.ns) if styles else ()
         return self._formats
 
     def read_cells(self, part, wanted: set) -> dict:
@@ -227,7 +248,7 @@ class _Package:
         remaining = set(wanted)
         cell_tag, row_tag, data_tag, formula_tag = (self.ns + tag for tag in ("c", "row", "sheetData", "f"))
         most = limits.LIMITS.cells
-        with BytesIO(self._part(part)) as fh:
+        with self._stream(part) as fh:
             for _, elem in ET.iterparse(fh, events=("end",)):
                 tag = elem.tag
                 if tag == cell_tag or tag == row_tag:
@@ -302,6 +323,7 @@ class _Package:
 
 # The parts every workbook of one template shares, parsed once per distinct content (the bytes are
 # the key: a workbook whose names or styles differ is parsed on its own).
+_SHARED_BYTES = 1024 * 1024  # larger parts are parsed for their file alone
 
 
 @lru_cache(maxsize=16)
@@ -349,31 +371,62 @@ def _number_formats(styles: bytes, ns: str) -> tuple:
     return tuple(custom.get(fid) or BUILTIN_FORMATS.get(fid, "General") for fid in ids)
 
 
+_CHUNK = 64 * 1024
+
+
 class _Prolog(Exception):
     """The prolog has been read: the root element starts."""
 
 
-def _refuse_dtd(data: bytes):
+class _DtdRefusal:
     """Refuse a part with a document type declaration, as defusedxml's forbid_dtd does: entity
     declarations (billion laughs, external entities) can only live there, and a DTD can only come
-    before the root element, so only the prolog is read here; the part is then parsed by
-    ElementTree's C parser, many times faster than defusedxml's pure-Python one."""
-    parser = expat.ParserCreate()
+    before the root element, so only the prolog is read (fed in chunks until `done`); the part is
+    then parsed by ElementTree's C parser, many times faster than defusedxml's pure-Python one."""
 
-    def doctype(name, sysid, pubid, has_internal_subset):
-        raise DTDForbidden(name, sysid, pubid)
+    def __init__(self):
+        self.done = False
+        self._parser = expat.ParserCreate()
 
-    def root(name, attributes):
-        raise _Prolog
+        def doctype(name, sysid, pubid, has_internal_subset):
+            raise DTDForbidden(name, sysid, pubid)
 
-    parser.StartDoctypeDeclHandler = doctype
-    parser.StartElementHandler = root
-    try:
-        parser.Parse(data, True)
-    except _Prolog:
-        return
-    except expat.ExpatError as exc:
-        raise ET.ParseError(str(exc)) from None
+        def root(name, attributes):
+            raise _Prolog
+
+        self._parser.StartDoctypeDeclHandler = doctype
+        self._parser.StartElementHandler = root
+
+    def feed(self, chunk: bytes):
+        """The next bytes of the part; b"" at its end."""
+        if self.done:
+            return
+        try:
+            self._parser.Parse(chunk, not chunk)
+        except _Prolog:
+            self.done = True
+        except expat.ExpatError as exc:
+            raise ET.ParseError(str(exc)) from None
+        self.done = self.done or not chunk
+
+
+class _ReadAhead:
+    """A part's stream for ElementTree.iterparse: the bytes read ahead, then the rest."""
+
+    def __init__(self, head: bytes, rest):
+        self._head, self._rest = head, rest
+
+    def read(self, size=-1) -> bytes:
+        if self._head:
+            head, self._head = self._head, b""
+            return head
+        return self._rest.read(size)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._rest.close()
 
 
 def _from_serial(serial: float, date1904: bool) -> datetime:
@@ -416,7 +469,8 @@ def _resolve(reference: str):
 
 def _submission(book: _Package, path: Path, sha256: str) -> Submission:
     sheet_parts = dict(book.sheets)
-    located, broken, ignored, by_sheet = _name_layout(tuple(book.defined.items()), tuple(book.sheets))
+    layout = _name_layout if book.cacheable else _name_layout.__wrapped__
+    located, broken, ignored, by_sheet = layout(tuple(book.defined.items()), tuple(book.sheets))
     cells_at = {}
     for sheet, coords in by_sheet.items():
         part = sheet_parts[sheet]
