@@ -87,7 +87,11 @@ def distinct(values: np.ndarray) -> tuple:
     one of them. Values equal in Python but read differently by the engine are told apart: other
     types (1, 1.0, True) and, for floats and Decimals, another sign or exponent (0.0 and -0.0,
     Decimal 1 and 1.0)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    try:
+        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+    except TypeError:  # a list or mapping in a cell (a YAML file's): told apart by type and repr
+        codes, _ = pd.factorize(np.array([f"{type(v).__qualname__}:{v!r}" for v in values], dtype=object))
+        return codes, list(values[np.unique(codes, return_index=True)[1]])
     if pd.api.types.infer_dtype(uniques, skipna=True) in ("string", "empty"):  # text only: no look-alikes
         return codes, [None if isinstance(u, float) else u for u in uniques]  # pandas shows a blank as NaN
     types, _ = pd.factorize(_type_of(values))
@@ -445,6 +449,21 @@ class _Walk:
         for child in crit.children:
             self.visit(child)
         group.claimed = parse_claim(self.claims[crit.key][self.row], crit, self.found)
+
+
+def units_frame(units: list) -> pd.DataFrame:
+    """The table of units given as score_unit takes them, [(inputs, claimed, evidence), …] with
+    inputs {key: {input: value}}, claimed {key: value}, evidence {key: text}; values kept as they
+    are (object columns: pandas infers no type)."""
+    columns: dict = {}
+    for row, (inputs, claimed, evidence) in enumerate(units):
+        cells = {f"{key}_{name}": value for key, own in (inputs or {}).items() for name, value in (own or {}).items()}
+        cells |= {f"{key}_claimed": value for key, value in (claimed or {}).items()}
+        cells |= {f"{key}_evidence": value for key, value in (evidence or {}).items()}
+        for name, value in cells.items():
+            columns.setdefault(name, [None] * len(units))[row] = value
+    return pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in columns.items()},
+                        index=range(len(units)))
 
 
 def score_table(cs: CriteriaSet, level_code: str, frame: pd.DataFrame, today: date | None = None,

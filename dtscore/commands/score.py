@@ -1,7 +1,8 @@
 """`dtscore score INPUT.yaml... [--json]`: score units' input files (one or many).
 
 Each file is scored on its own: one that cannot be read is reported and the others go on. Exit
-code 0 when every file was scored, 2 when any could not be (with one Vietnamese line each)."""
+code 0 when every file was scored, 2 when any could not be (with one Vietnamese line each). Many
+files are scored together by the batch engine, with the same results as one by one."""
 
 import json
 import sys
@@ -27,6 +28,37 @@ def score_file(path):
     return unit_input, result
 
 
+def score_files(paths) -> list:
+    """Per file, (UnitInput, UnitResult) or the DtscoreError that stopped it. The files of one set,
+    level and parameters are scored together by the batch engine (dtscore.batch), each result what
+    score_unit gives that unit."""
+    from ..batch import score_table, units_frame  # pandas: only when there are many files
+
+    out: list = []
+    groups: dict = {}
+    for path in paths:
+        try:
+            unit_input = read_input_file(path)
+        except DtscoreError as exc:
+            out.append(exc)
+            continue
+        out.append(unit_input)
+        key = (unit_input.criteria_set.fingerprint, unit_input.level, repr(sorted(unit_input.parameters.items())))
+        groups.setdefault(key, []).append(len(out) - 1)
+    for members in groups.values():
+        first = out[members[0]]
+        frame = units_frame([(out[i].inputs, out[i].claimed, out[i].evidence) for i in members])
+        try:
+            batch = score_table(first.criteria_set, first.level, frame, today=date.today(), parameters=first.parameters)
+        except DtscoreError as exc:  # the group's parameters: the same error for each of its files
+            for i in members:
+                out[i] = exc
+            continue
+        for row, i in enumerate(members):
+            out[i] = (out[i], batch.unit_result(row, out[i].unit))
+    return out
+
+
 def run(args):
     if len(args.input) == 1:  # one file: its result as before, a bad file is the command's error
         unit_input, result = score_file(args.input[0])
@@ -34,15 +66,14 @@ def run(args):
               else text_report(result, unit_input.criteria_set.decimals))
         return 0
     results, failed = [], 0
-    for path in args.input:
-        try:
-            unit_input, result = score_file(path)
-        except DtscoreError as exc:
+    for path, scored in zip(args.input, score_files(args.input)):
+        if isinstance(scored, DtscoreError):
             failed += 1
-            print(f"Lỗi: {path}: {exc}", file=sys.stderr)
+            print(f"Lỗi: {path}: {scored}", file=sys.stderr)
             if args.json:
-                results.append({"file": str(path), "error": str(exc)})
+                results.append({"file": str(path), "error": str(scored)})
             continue
+        unit_input, result = scored
         if args.json:
             results.append({"file": str(path), **result.to_dict()})
         else:
