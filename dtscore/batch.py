@@ -84,20 +84,23 @@ def _no_cycle_collection():
 
 def distinct(values: np.ndarray) -> tuple:
     """(codes, cells): codes[row] numbers the distinct values of an object column, cells[code] is
-    one of them. Values equal in Python but read differently by the engine are told apart: other
-    types (1, 1.0, True) and, for floats and Decimals, another sign or exponent (0.0 and -0.0,
-    Decimal 1 and 1.0)."""
+    one of them. Missing values (None, NaN, pandas' NA, NaT) are one blank cell, None. Values equal
+    in Python but read differently by the engine are told apart: other types (1, 1.0, True) and,
+    for floats and Decimals, another sign or exponent (0.0 and -0.0, Decimal 1 and 1.0)."""
     try:
-        codes, uniques = pd.factorize(values, use_na_sentinel=False)
+        codes, uniques = pd.factorize(values)  # a missing value: -1
     except TypeError:  # a list or mapping in a cell (a YAML file's): told apart by type and repr
         codes, _ = pd.factorize(np.array([f"{type(v).__qualname__}:{v!r}" for v in values], dtype=object))
-        return codes, list(values[np.unique(codes, return_index=True)[1]])
+        return codes, list(values[_first_rows(codes)])
+    blank = codes < 0
     if pd.api.types.infer_dtype(uniques, skipna=True) in ("string", "empty"):  # text only: no look-alikes
-        return codes, [None if isinstance(u, float) else u for u in uniques]  # pandas shows a blank as NaN
+        return np.where(blank, len(uniques), codes), [*uniques, None]
+    if blank.any():
+        values = values.copy()
+        values[blank] = BLANK
     types, _ = pd.factorize(_type_of(values))
-    codes, _ = pd.factorize(codes * (types.max() + 1) + types)
-    first = np.unique(codes, return_index=True)[1]
-    cells = values[first]
+    codes, _ = pd.factorize(np.where(blank, -1, codes) * (types.max() + 1) + types)
+    cells = values[_first_rows(codes)]
     ambiguous = np.array([isinstance(v, Decimal) or (isinstance(v, float) and v == 0) for v in cells], dtype=bool)
     if ambiguous.any():  # the few rows holding such numbers: told apart by repr
         rows = np.flatnonzero(ambiguous[codes])
@@ -105,20 +108,31 @@ def distinct(values: np.ndarray) -> tuple:
         key = codes.astype(np.int64)
         key[rows] = len(cells) + spelled
         codes, _ = pd.factorize(key)
-        cells = values[np.unique(codes, return_index=True)[1]]
+        cells = values[_first_rows(codes)]
     return codes, list(cells)
 
 
+def _first_rows(codes: np.ndarray) -> np.ndarray:
+    """The row where each code first appears, for codes numbered in order of appearance (as
+    pd.factorize numbers them): where their running maximum steps up. No sort."""
+    if not len(codes):
+        return np.zeros(0, dtype=np.int64)
+    top = np.maximum.accumulate(codes)
+    return np.flatnonzero(np.concatenate(([True], top[1:] != top[:-1])))
+
+
 def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
-    """A column's cells as Python values; missing values (None, NaN, pandas' NA) are blank cells."""
-    values = np.empty(len(frame), dtype=object)
+    """A column's cells as Python values (a missing column: blank cells); see `distinct` for
+    missing values."""
     if name not in frame.columns:
-        values[:] = BLANK
-        return values
-    column = frame[name]
-    values[:] = column.to_numpy(dtype=object)
-    values[column.isna().to_numpy()] = BLANK
-    return values
+        return _objects([BLANK] * len(frame))
+    return frame[name].to_numpy(dtype=object)
+
+
+def _cells(frame: pd.DataFrame, name: str) -> np.ndarray:
+    """A column's cells, missing values as None: for the few columns read row by row (groups')."""
+    codes, cells = distinct(_column(frame, name))
+    return _objects(cells)[codes]
 
 
 def _combine(rows: int, columns: list) -> np.ndarray:
@@ -263,9 +277,9 @@ class LeafColumn:
             difference[i] = fmt_vn(claims.claimed[c[i]] - self.results[state[i]].score, d)
         claimed = _objects([fmt_vn(v, d) if v is not None else "" for v in claims.claimed])[c]
         score = _objects([fmt_vn(r.score, d) if r.score is not None else "" for r in self.results])[state]
-        messages = claim_mismatch(self.criterion.key, claimed, score, difference)
         key = self.criterion.key
-        out[rows] = _objects(Finding.many("CLAIM_MISMATCH", key, messages.tolist(), f"{key}_claimed"))[pair_codes]
+        messages = [claim_mismatch(key, *texts) for texts in zip(claimed.tolist(), score.tolist(), difference.tolist())]
+        out[rows] = _objects(Finding.many("CLAIM_MISMATCH", key, messages, f"{key}_claimed"))[pair_codes]
         return out
 
     def findings(self, row) -> list:
@@ -300,7 +314,7 @@ def score_leaf_column(cs, crit: Criterion, frame: pd.DataFrame, params: dict, to
     switched = np.array([truthy(s) for s in switches], dtype=bool)[switch_codes]
     # the input states: distinct combinations of the switch and every input's reading
     state_codes = _combine(rows, [(switched, 2)] + [(codes[n], len(readings[n])) for n in specs])
-    first = np.unique(state_codes, return_index=True)[1]
+    first = _first_rows(state_codes)
     judged, found_per_state, to_score = [], [], []
     for row in first:
         read = {name: readings[name][codes[name][row]] for name in specs}
@@ -330,8 +344,8 @@ class BatchResult:
     def __init__(self, cs: CriteriaSet, level, frame: pd.DataFrame, leaves: dict):
         self.cs, self.level, self.leaves, self.rows = cs, level, leaves, len(frame)
         groups = [c for c in level.walk() if c.is_group]
-        self._switches = {c.key: _column(frame, f"{c.key}_not_applicable") for c in groups}
-        self._group_claims = {c.key: _column(frame, f"{c.key}_claimed") for c in groups}
+        self._switches = {c.key: _cells(frame, f"{c.key}_not_applicable") for c in groups}
+        self._group_claims = {c.key: _cells(frame, f"{c.key}_claimed") for c in groups}
         self.switched_off: dict = {}  # row → leaf keys under a group switched not applicable
         self._row_findings: list | None = None
         self.total: list = []
@@ -361,10 +375,13 @@ class BatchResult:
         if self._row_findings is not None:
             return self._row_findings
         with _no_cycle_collection():
-            every = _objects([()] * self.rows)
-            for leaf in self.leaves.values():  # numpy adds the rows' tuples (concatenates them) in one loop
-                every = every + leaf.take("findings") + leaf.after()
-            return [list(found) for found in every]
+            out: list = [[] for _ in range(self.rows)]
+            for leaf in self.leaves.values():
+                for part in (leaf.take("findings"), leaf.after()):
+                    for found, more in zip(out, part.tolist()):
+                        if more:
+                            found.extend(more)
+            return out
 
     def unit_result(self, row: int, unit: dict | None = None) -> UnitResult:
         """Row `row` as the UnitResult score_unit gives for that unit (equal to it)."""
@@ -383,25 +400,28 @@ class BatchResult:
         return walk
 
     def _add_up_columns(self):
-        """Totals of levels without groups or index, column-wise: scores in units of the last decimal."""
-        d = self.cs.decimals
-        cents = np.zeros(self.rows, dtype=object if self._too_big() else np.int64)
-        lowered = np.zeros(self.rows, dtype=object)  # the maxima of not-applicable criteria
-        for leaf in self.leaves.values():
-            cents += _integers([0 if r.score is None else int(r.score.scaleb(d)) for r in leaf.results])[leaf.codes]
-            if leaf.not_applicable.any():
-                lowered[leaf.not_applicable] += leaf.criterion.max_points
-        per_100: dict = {}
-        for c, cut in zip(cents.tolist(), lowered.tolist()):
-            total, max_total = Decimal(c).scaleb(-d), self.level.max_total - cut
-            self.total.append(total)
-            self.max_total.append(max_total)
-            self.total_100.append(per_100[(total, max_total)] if (total, max_total) in per_100 else per_100.setdefault(
-                (total, max_total), round_half_up(total / max_total * 100, d) if max_total > 0 else None))
+        """Totals of levels without groups or index, column-wise: the scores and the maxima of the
+        not-applicable criteria added up as integers (in units of the last decimal any of them has),
+        each distinct (total, lowered maximum) made Decimals once."""
+        leaves = list(self.leaves.values())
+        digits = max([self.cs.decimals] + [-leaf.criterion.max_points.as_tuple().exponent for leaf in leaves])
+        big = sum(leaf.criterion.max_points for leaf in leaves) * 10**digits >= _INT64_SAFE
+        total = np.zeros(self.rows, dtype=object if big else np.int64)
+        lowered = np.zeros(self.rows, dtype=object if big else np.int64)
+        for leaf in leaves:
+            total += _integers([0 if r.score is None else int(r.score.scaleb(digits)) for r in leaf.results])[leaf.codes]
+            lowered[leaf.not_applicable] += int(leaf.criterion.max_points.scaleb(digits))
+        pairs = _combine(self.rows, [(pd.factorize(column)[0], self.rows) for column in (total, lowered)])
+        achieved, max_total, per_100 = [], [], []
+        for row in _first_rows(pairs):
+            achieved.append(Decimal(int(total[row])).scaleb(-digits))
+            max_total.append(self.level.max_total - Decimal(int(lowered[row])).scaleb(-digits))
+            per_100.append(round_half_up(achieved[-1] / max_total[-1] * 100, self.cs.decimals) if max_total[-1] > 0 else None)
+        pairs_of_rows = pairs.tolist()
+        self.total = [achieved[p] for p in pairs_of_rows]
+        self.max_total = [max_total[p] for p in pairs_of_rows]
+        self.total_100 = [per_100[p] for p in pairs_of_rows]
         self.index = [None] * self.rows
-
-    def _too_big(self) -> bool:
-        return sum(leaf.criterion.max_points for leaf in self.leaves.values()) * 10**self.cs.decimals >= _INT64_SAFE
 
     def _add_up_row_by_row(self):
         """Groups (a group may be switched not applicable, and has its own self-score) and indexes:

@@ -291,11 +291,10 @@ def claim_above_max(key, claimed, max_points) -> Finding:
                    name=f"{key}_claimed")
 
 
-def claim_mismatch(key, claimed, score, difference):
+def claim_mismatch(key, claimed: str, score: str, difference: str) -> str:
     """The message of a self-score that, rounded, differs from the score; the numbers as fmt_vn
-    shows them at the set's decimals. Texts, or numpy arrays of texts (the batch engine builds
-    every message of a column at once)."""
-    return f"{key}: điểm tự chấm " + claimed + " khác điểm tính " + score + " (chênh " + difference + ")"
+    shows them at the set's decimals (the batch engine formats each distinct number once)."""
+    return f"{key}: điểm tự chấm {claimed} khác điểm tính {score} (chênh {difference})"
 
 
 def _check_claim(row: CriterionResult, decimals, findings):

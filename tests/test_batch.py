@@ -142,3 +142,20 @@ def test_a_missing_column_is_blank():
     expected = [score_unit(cs, "xa", {"X03": {"ratio": v}}) for v in ("90%", None)]
     assert batch.findings() == [u.findings for u in expected]
     assert batch.total == [u.total for u in expected]
+
+
+def test_missing_values_of_pandas_are_blank_cells():
+    cs = load_set("soctrang-2023")
+    frame = pd.DataFrame({
+        "X03_ratio": pd.Series([np.nan, pd.NA, None, "90%", pd.NaT], dtype=object),
+        "X03_claimed": [np.nan, 1.0, 2.5, np.nan, 3.0],  # a float64 column
+        "X01_plan_issued": pd.Series([pd.NaT, pd.Timestamp("2023-03-31"), None, pd.NaT, pd.Timestamp("2023-05-02")]),
+        "X03_evidence": pd.Series([np.nan, "Văn bản", pd.NA, None, " "], dtype=object),
+    })
+    batch = score_table(cs, "xa", frame, today=TODAY)
+    for row in range(len(frame)):
+        cells = {name: frame[name].to_numpy(dtype=object)[row] for name in frame.columns}  # Python values
+        cells = {name: None if pd.isna(value) else value for name, value in cells.items()}
+        expected = score_unit(cs, "xa", {"X03": {"ratio": cells["X03_ratio"]}, "X01": {"plan_issued": cells["X01_plan_issued"]}},
+                              {"X03": cells["X03_claimed"]}, {"X03": cells["X03_evidence"]}, today=TODAY)
+        assert batch.unit_result(row) == expected, row
