@@ -117,11 +117,13 @@ class Finding:
     def many(cls, code: str, key: str | None, messages, name: str | None = None) -> list:
         """One finding per message, all of one code and criterion (the batch engine's self-score
         checks, hundreds of thousands at a time): the code is checked once, not per finding."""
-        severity = cls(code, key, "").severity
+        common = {**cls(code, key, "", name=name).__dict__}
         out = []
         for message in messages:
             finding = object.__new__(cls)  # frozen: filled as __init__ would, without its checks
-            finding.__dict__.update(code=code, key=key, message=message, severity=severity, cell=None, name=name)
+            fields = finding.__dict__
+            fields.update(common)
+            fields["message"] = message
             out.append(finding)
         return out
 

@@ -23,6 +23,7 @@ from dtscore.rules import CHOICE, COUNT, DATE, NUMBER, RATIO
 from dtscore.scoring import score_unit
 
 EVALUATIONS = int(os.environ.get("DTSCORE_BATCH_EVALUATIONS", "1000000"))
+CHUNK = 20_000  # evaluations per generated table: the test process stays small
 TODAY = date(2024, 2, 1)
 LEVELS = [(name, code) for name in available_sets() for code in load_set(name).levels]
 
@@ -97,13 +98,20 @@ def test_batch_equals_scalar_on_generated_tables(name, level_code):
     cs = load_set(name)
     leaves = cs.level(level_code).leaves()
     rows = _rows(len(leaves))
-    columns = generate(cs, level_code, rows, seed=len(name) * 100 + len(level_code))
+    seed = len(name) * 100 + len(level_code)
+    step = max(1, CHUNK // len(leaves))
+    for start in range(0, rows, step):
+        _check_table(cs, level_code, generate(cs, level_code, min(step, rows - start), seed=seed + start))
+
+
+def _check_table(cs, level_code, columns):
+    leaves = cs.level(level_code).leaves()
     batch = score_table(cs, level_code, pd.DataFrame(columns), today=TODAY)
     scores = {key: column.tolist() for key, column in batch.scores().items()}
     statuses = {key: column.tolist() for key, column in batch.statuses().items()}
     findings = batch.findings()
     by_key = {tuple(name.split("_", 1)): values for name, values in columns.items()}
-    for row in range(rows):
+    for row in range(batch.rows):
         unit = scalar(cs, level_code, by_key, row)
         assert batch.unit_result(row) == unit, row  # every criterion row (claimed, evidence, inputs), findings, totals
         assert findings[row] == unit.findings, row
@@ -159,3 +167,25 @@ def test_missing_values_of_pandas_are_blank_cells():
         expected = score_unit(cs, "xa", {"X03": {"ratio": cells["X03_ratio"]}, "X01": {"plan_issued": cells["X01_plan_issued"]}},
                               {"X03": cells["X03_claimed"]}, {"X03": cells["X03_evidence"]}, today=TODAY)
         assert batch.unit_result(row) == expected, row
+
+
+def test_score_batch_equals_score_on_each_value():
+    """Every criterion's kind: score_batch on many values = score on each (typed ratios on the
+    floors, targets and thresholds, just around them, exact halves; counts, zero denominators)."""
+    from dtscore.rules.ratio_input import RatioKind
+
+    ratios = sorted({Decimal(n) / 1000 for n in range(0, 1001, 7)} | {Decimal(x) for x in ("0.8", "0.95", "0.5", "0.9999", "1", "0.80001", "0.79999", "0.535", "0.2675")})
+    checked = 0
+    for name, level_code in LEVELS:
+        cs = load_set(name)
+        params = cs.parameter_values()
+        for crit in cs.level(level_code).leaves():
+            kind = crit.rule_kind
+            if not isinstance(kind, RatioKind):
+                continue
+            values = [{"ratio": r} for r in ratios] + [{"numerator": n, "denominator": d} for n in (0, 1, 3, 7) for d in (0, 7, 8, 9)]
+            expected = [kind.score(crit.max_points, v, crit.params, params) for v in values]
+            got = kind.score_batch(crit.max_points, values, crit.params, params)
+            assert [(type(g), g) for g in got] == [(type(e), e) for e in expected], crit.key
+            checked += 1
+    assert checked >= 3

@@ -34,6 +34,16 @@ class GatedRatio(RatioKind):
                                    p.floor_inclusive)
         return NOT_APPLICABLE if score is None else score
 
+    def score_ratios(self, top, ratio, p):
+        """ratios.gated_ratio column-wise (gated_count with denominator 1, the same operations)."""
+        import numpy as np
+
+        one, zero = Decimal(1), np.array(ratios.ZERO, dtype=object)
+        reach = Decimal(str(p.floor)) * one
+        below = (ratio < reach) | ((ratio == reach) & (not p.floor_inclusive))
+        share = np.maximum(zero, top * Decimal(str(p.factor)) * ratio / one)
+        return np.where(ratio >= one, top, np.where(below.astype(bool), zero, share))
+
     def excel_native(self, rule, cells) -> str:
         """100% → max; floor ≤ ratio < 100% → max × factor × ratio; below the floor (or on it, when
         the floor is exclusive) → 0."""

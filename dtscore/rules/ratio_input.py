@@ -38,6 +38,26 @@ class RatioKind(RuleKind):
     def alternatives(self, rule) -> list[list[InputSpec]]:
         return [list(RATIO_SPECS), list(COUNT_SPECS)]
 
+    def score_batch(self, max_points, values, rule, params) -> list:
+        """`score` of many units: the typed ratios column-wise by the kind's `score_ratios` (numpy
+        object arrays of Decimal: the same Decimal operations, so the same results), the counts
+        (one division each, exact) through `score`."""
+        import numpy as np  # only the batch engine calls this; scoring one unit never loads numpy
+
+        typed = [i for i, v in enumerate(values) if v.get("ratio") is not None]
+        out = [None if v.get("ratio") is not None else self.score(max_points, v, rule, params) for v in values]
+        if typed:
+            ratio = np.empty(len(typed), dtype=object)
+            ratio[:] = [values[i]["ratio"] for i in typed]
+            top = np.array(Decimal(max_points), dtype=object)
+            for i, score in zip(typed, self.score_ratios(top, ratio, self.params_of(rule)).tolist()):
+                out[i] = score
+        return out
+
+    def score_ratios(self, top, ratio, p):
+        """The kind's score of each typed ratio (numpy object arrays; `top` is điểm chuẩn)."""
+        raise NotImplementedError
+
     def check(self, values, rule, max_points=None) -> list[tuple[str, str]]:
         n, d = values.get("numerator"), values.get("denominator")
         if n is not None and d is not None and n > d:

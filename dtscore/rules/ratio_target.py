@@ -31,22 +31,11 @@ class RatioTarget(RatioKind):
             return NOT_APPLICABLE if score is None else score
         return ratios.ratio_target(max_points, values["ratio"], target)
 
-    def score_batch(self, max_points, values, rule, params) -> list:
-        """`score` of many units at once: the ratios column-wise, with the same Decimal operations
-        (numpy object arrays of Decimal: same context, same results); counts through `score`."""
-        import numpy as np  # only the batch engine calls this; a command that scores one unit never loads numpy
+    def score_ratios(self, top, ratio, p):
+        """ratios.ratio_target column-wise; np.maximum(0, x) keeps 0 when x == 0, as max(ZERO, x)."""
+        import numpy as np
 
-        target = self.params_of(rule).target
-        top, zero = np.array(Decimal(max_points), dtype=object), np.array(ratios.ZERO, dtype=object)
-        given = [i for i, v in enumerate(values) if v.get("ratio") is not None]
-        ratio = np.empty(len(given), dtype=object)
-        ratio[:] = [values[i]["ratio"] for i in given]
-        # np.maximum(0, x) keeps 0 when x == 0, as max(ZERO, x) does
-        scored: list = np.where(ratio >= target, top, np.maximum(zero, top * ratio / target)).tolist() if given else []
-        out = [None if v.get("ratio") is not None else self.score(max_points, v, rule, params) for v in values]
-        for i, score in zip(given, scored):
-            out[i] = score
-        return out
+        return np.where(ratio >= p.target, top, np.maximum(np.array(ratios.ZERO, dtype=object), top * ratio / p.target))
 
     def input_unit(self, rule, spec) -> str:
         if spec.type != RATIO:

@@ -28,6 +28,12 @@ class ThresholdGate(RatioKind):
         ratio = achieved(values)
         return NOT_APPLICABLE if ratio is None else ratios.threshold_gate(max_points, ratio, self.params_of(rule).threshold)
 
+    def score_ratios(self, top, ratio, p):
+        """ratios.threshold_gate column-wise."""
+        import numpy as np
+
+        return np.where(ratio >= p.threshold, top, np.array(ratios.ZERO, dtype=object))
+
     def input_unit(self, rule, spec) -> str:
         if spec.type != RATIO:
             return spec.unit
