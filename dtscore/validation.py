@@ -23,7 +23,7 @@ from pathlib import Path
 from dtscore.workbook.expected import expected_formulas, expected_locations
 from dtscore.workbook.reader import read_workbook
 
-from . import limits, rules
+from . import criteria, limits, rules
 from .criteria import CriteriaSet, available_sets, load_set
 from .decimals import fmt_vn, to_decimal
 from .errors import InputError, WorkbookError
@@ -216,7 +216,17 @@ def _check_locations(sub: Submission, cs: CriteriaSet, level) -> list:
     return findings
 
 
+_LOCATIONS: dict = {}  # (set, level) → where its template's names point (read-only): the same for every file
+
+
 def _expected_locations(cs, level_code) -> dict:
+    key = (cs.id, cs.version, cs.fingerprint, level_code)
+    if key not in _LOCATIONS:
+        _LOCATIONS[key] = _locations(cs, level_code)
+    return _LOCATIONS[key]
+
+
+def _locations(cs, level_code) -> dict:
     if not cs.fingerprint:
         return {}
     try:
@@ -271,7 +281,13 @@ def find_set(set_id: str, criteria_sets=()) -> CriteriaSet | None:
         cs = item if isinstance(item, CriteriaSet) else load_set(item)
         if cs.id == set_id:
             return cs
-    return load_set(set_id) if set_id in available_sets() else None
+    return load_set(set_id) if set_id in _builtin_sets(criteria.BUILTIN_DIR) else None
+
+
+@lru_cache(maxsize=4)
+def _builtin_sets(folder) -> frozenset:
+    """The built-in set ids (listing the folder once per process, not once per file)."""
+    return frozenset(available_sets())
 
 
 def _criteria_of(sub: Submission, criteria_sets=()):
