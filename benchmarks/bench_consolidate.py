@@ -6,7 +6,7 @@ Pairs (interleaved, see benchmarks/paired.py):
   with the CPU time of the process and its workers and the peak memory (resident set) of the
   largest process of each run (the expected-formula cache is filled by a first run, not timed);
 - RESULT.xlsx alone, in this process: every cell through openpyxl (as before dtscore.sheet_stream)
-  ÷ the long raw sheets generated as sheet XML, one process.
+  ÷ the tables' rows generated as sheet XML, one process.
 
 The inbox is generated first (Sóc Trăng 2023 commune template, filled with plausible figures
 through its defined names) into a temporary folder, or into --inbox DIR and reused on the next
@@ -31,10 +31,8 @@ from unittest import mock
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.append(str(Path(__file__).resolve().parent.parent))
 
-from openpyxl.utils import get_column_letter  # noqa: E402
 from paired import Pairs  # noqa: E402
 
-from dtscore import result_tables as T  # noqa: E402
 from dtscore import result_workbook, xlsx_style  # noqa: E402
 from dtscore.consolidation import consolidate  # noqa: E402
 from dtscore.criteria import load_set  # noqa: E402
@@ -91,24 +89,9 @@ def command(inbox: Path, out: Path, workers: int, env) -> tuple:
     return time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
-def cell_by_cell(ws, table, header_row, styled=True, title_span=None):
+def cell_by_cell(ws, table, header_row, styled=True, title_span=None, stream=None, fill_rows=(), fill=None):
     """xlsx_style.write_table as it was: every cell an openpyxl object (the baseline)."""
-    if styled:
-        return xlsx_style.write_table(ws, table, header_row, styled, title_span)
-    empty = T.Table(table.name, table.title, table.columns, [])
-    first, last = xlsx_style.write_table(ws, empty, header_row, False, title_span)
-    xlsx_style._DEFERRED.pop(ws.parent, None)  # noqa: SLF001 — its rows are written here instead
-    xlsx_style._write_rows(ws, table, first, xlsx_style.cell_style(ws, table, styled=False))
-    wrapped = [i for i, c in enumerate(table.columns) if c.wrap]
-    for number, row in enumerate(table.rows, start=first):
-        height = xlsx_style.row_height([xlsx_style.shown_text(row[i]) for i in wrapped],
-                                       [table.columns[i].width for i in wrapped])
-        if height > xlsx_style.LINE_HEIGHT + 3:
-            ws.row_dimensions[number].height = height
-    last = first + len(table.rows) - 1
-    if table.rows:
-        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table.columns))}{last}"
-    return first, last
+    return xlsx_style.write_table(ws, table, header_row, styled, title_span, False, fill_rows, fill)
 
 
 def main(argv=None):
@@ -155,7 +138,7 @@ def main(argv=None):
 
         pairs = Pairs(f"RESULT.xlsx alone ({len(paths):,} units), one process", old, lambda: write_result(cons, out),
                       repeat=args.repeat, warmup=False)
-        print(pairs.run().report("s", 1, ("every cell through openpyxl", "raw sheets generated")))
+        print(pairs.run().report("s", 1, ("every cell through openpyxl", "rows generated as XML")))
 
 
 if __name__ == "__main__":

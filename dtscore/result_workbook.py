@@ -73,6 +73,7 @@ def write_result(cons, out_path, *, inbox=None, db_path=None, today=None, worker
                      "vị.", styled=False)
         start_rows(wb, workers)
         ranking_refs = [(group, ws, _ranking_sheet(ws, group, cons, today)) for group, ws in rankings]
+        start_rows(wb, workers)
         criteria_refs = _overview_sheet(overview, cons, today)
         _charts_sheet(charts_ws, cons, ranking_refs, criteria_refs, overview)
         _table_sheet(findings_ws, T.findings_table(cons), "Mỗi dòng là một phát hiện của một tệp; lọc theo cột “Mức "
@@ -92,8 +93,9 @@ def write_result(cons, out_path, *, inbox=None, db_path=None, today=None, worker
 
 
 def _table_sheet(ws, table, subtitle, styled=True):
+    """A sheet holding one table: its rows are streamed (dtscore.sheet_stream)."""
     write_title(ws, 1, table.title, subtitle)
-    first, last = write_table(ws, table, HEADER_ROW, styled=styled)
+    first, last = write_table(ws, table, HEADER_ROW, styled=styled, stream=True)
     page_setup(ws, HEADER_ROW)
     return first, last
 
@@ -107,11 +109,10 @@ def _ranking_sheet(ws, group, cons, today) -> dict:
                 + (f", {unranked} đơn vị chưa xếp hạng (tô màu, xem cột “Ghi chú”)" if unranked else "")
                 + f". KAD: tiêu chí không áp dụng. Lập ngày {today:%d/%m/%Y}.")
     write_title(ws, 1, table.title, subtitle)
-    first, last = write_table(ws, table, HEADER_ROW, title_span=table.header_index(T.FLAG) + 1)
-    ws.freeze_panes = ws.cell(HEADER_ROW + 1, table.header_index(T.NAME) + 2)
-    for row in range(first + ranked, last + 1):
-        for col in range(1, len(table.columns) + 1):
-            ws.cell(row, col).fill = FLAG_FILL
+    first = HEADER_ROW + 1
+    first, last = write_table(ws, table, HEADER_ROW, title_span=table.header_index(T.FLAG) + 1, stream=True,
+                              fill_rows=range(first + ranked, first + len(table.rows)), fill=FLAG_FILL)
+    ws.freeze_panes = f"{get_column_letter(table.header_index(T.NAME) + 2)}{HEADER_ROW + 1}"
     page_setup(ws, HEADER_ROW, pages_wide=2 if len(table.columns) > 16 else 1, title_columns="A:C")
     value_col = table.header_index("Chỉ số (xếp hạng)" if group.level.index else T.RANK_VALUE) + 1
     return {"first": first, "last_ranked": first + ranked - 1, "value_col": value_col,

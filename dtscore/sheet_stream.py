@@ -40,6 +40,9 @@ class DeferredRows:
     table: Table
     first_row: int
     heights: dict  # row number → height, for rows taller than one line
+    styled: bool = False  # bordered cells (an empty cell is then written too: its border shows)
+    filled: frozenset = frozenset()  # row numbers whose cells get `fill`
+    fill: Any = None
 
 
 class StyleIds:
@@ -48,33 +51,37 @@ class StyleIds:
     is registered before the workbook is saved (register_all), so that the rows can then be
     generated anywhere — in this process or in another one — without adding any."""
 
-    def __init__(self, ws, table, proto_style):
-        self.ws, self.table, self.proto_style, self.ids = ws, table, proto_style, {}
+    def __init__(self, ws, table, proto_style, fill=None):
+        self.ws, self.table, self.proto_style, self.fill, self.ids = ws, table, proto_style, fill, {}
 
-    def add(self, col, fmt, quoted=False):
-        if (col, fmt, quoted) not in self.ids:
+    def add(self, col, fmt, quoted=False, filled=False):
+        if (col, fmt, quoted, filled) not in self.ids:
             cell = Cell(self.ws)
             cell._style = self.proto_style(col, fmt)  # noqa: SLF001 — openpyxl's style array
             if quoted:
                 cell.quotePrefix = True
-            self.ids[col, fmt, quoted] = self.ws.parent._cell_styles.add(cell._style)  # noqa: SLF001
+            if filled:
+                cell.fill = self.fill
+            self.ids[col, fmt, quoted, filled] = self.ws.parent._cell_styles.add(cell._style)  # noqa: SLF001
 
-    def __call__(self, col, fmt, quoted=False) -> int:
-        return self.ids[col, fmt, quoted]
+    def __call__(self, col, fmt, quoted=False, filled=False) -> int:
+        return self.ids[col, fmt, quoted, filled]
 
-    def register_all(self):
+    def register_all(self, filled=False):
         """Each column's format, text (plain and quote-prefixed), the default date formats, and
-        the formats of the Val cells, the only ones that need a look at the rows."""
-        for col, column in enumerate(self.table.columns, start=1):
-            for fmt, quoted in ((column.number_format, False), ("General", False), ("General", True)):
-                self.add(col, fmt, quoted)
-            for fmt in TIME_FORMATS.values():
-                self.add(col, fmt)
+        the formats of the Val cells, the only ones that need a look at the rows; with `filled`,
+        each of them filled too."""
         vals = {(i, v.value.__class__, v.number_format) for row in self.table.rows for i, v in enumerate(row, 1)
                 if isinstance(v, Val)}
-        for col, kind, fmt in sorted(vals, key=lambda v: (v[0], v[1].__name__, v[2])):  # the same file every run
-            if kind is not type(None):
-                self.add(col, *_style_of(kind, fmt))
+        for variant in (False, True) if filled else (False,):
+            for col, column in enumerate(self.table.columns, start=1):
+                for fmt, quoted in ((column.number_format, False), ("General", False), ("General", True)):
+                    self.add(col, fmt, quoted, variant)
+                for fmt in TIME_FORMATS.values():
+                    self.add(col, fmt, False, variant)
+            for col, kind, fmt in sorted(vals, key=lambda v: (v[0], v[1].__name__, v[2])):  # the same file every run
+                if kind is not type(None):
+                    self.add(col, *_style_of(kind, fmt), variant)
 
 
 def number_text(value) -> str:
@@ -109,32 +116,38 @@ def rows_xml(deferred: DeferredRows, style_ids: StyleIds):
     columns = deferred.table.columns
     letters = [get_column_letter(col) for col in range(1, len(columns) + 1)]
     formats = [c.number_format for c in columns]
-    numbers = [style_ids(col, fmt) for col, fmt in enumerate(formats, start=1)]  # the common case
-    texts: dict[tuple, str] = {}  # (column, text) → the cell's XML after its reference: texts repeat (units, titles)
-    heights = deferred.heights
+    variants = (False, True) if deferred.filled else (False,)
+    numbers = {f: [style_ids(col, fmt, False, f) for col, fmt in enumerate(formats, start=1)] for f in variants}
+    empty = {f: [style_ids(col, "General", False, f) for col in range(1, len(columns) + 1)] if deferred.styled else None
+             for f in variants}
+    texts: dict[tuple, str] = {}  # (column, text, filled) → the cell's XML after its reference: texts repeat
+    heights, filled_rows = deferred.heights, deferred.filled
     parts = []
     for number, row in enumerate(deferred.table.rows, start=deferred.first_row):
         height = heights.get(number)
         parts.append(f'<row r="{number}" ht="{height}" customHeight="1">' if height else f'<row r="{number}">')
+        filled = number in filled_rows
         for i, value in enumerate(row):
-            if value is None:
-                continue  # openpyxl writes a styled empty cell here; nothing shows either way
+            if value is None or (type(value) is not str and isinstance(value, Val) and value.value is None):
+                if empty[filled] is not None:  # a bordered (or filled) empty cell shows
+                    parts.append(f'<c r="{letters[i]}{number}" s="{empty[filled][i]}"/>')
+                continue  # otherwise openpyxl writes a styled empty cell here; nothing shows either way
             kind = type(value)
             if kind is str:
-                tail = texts.get((i, value))
+                tail = texts.get((i, value, filled))
                 if tail is None:
-                    tail = texts[i, value] = _text_tail(value, style_ids(i + 1, "General", is_risky(value)))
+                    tail = texts[i, value, filled] = _text_tail(value, style_ids(i + 1, "General", is_risky(value), filled))
                 parts.append(f'<c r="{letters[i]}{number}"{tail}')
             elif kind is int or kind is float:
-                parts.append(f'<c r="{letters[i]}{number}" s="{numbers[i]}"><v>{value!r}</v></c>')
+                parts.append(f'<c r="{letters[i]}{number}" s="{numbers[filled][i]}"><v>{value!r}</v></c>')
             elif isinstance(value, Val) and type(value.value) is str:  # a code shown by its name: repeats
-                tail = texts.get((i, value))
+                tail = texts.get((i, value, filled))
                 if tail is None:
                     fmt, quoted = _cell(value.value, value.number_format)[1:]
-                    tail = texts[i, value] = _text_tail(value.value, style_ids(i + 1, fmt, quoted))
+                    tail = texts[i, value, filled] = _text_tail(value.value, style_ids(i + 1, fmt, quoted, filled))
                 parts.append(f'<c r="{letters[i]}{number}"{tail}')
             else:
-                parts.append(_other_cell(f"{letters[i]}{number}", i + 1, value, formats[i], style_ids))
+                parts.append(_other_cell(f"{letters[i]}{number}", i + 1, value, formats[i], style_ids, filled))
         parts.append("</row>")
         if len(parts) > CHUNK_CELLS:
             yield "".join(parts).encode("utf-8")
@@ -143,16 +156,17 @@ def rows_xml(deferred: DeferredRows, style_ids: StyleIds):
 
 
 def _text_tail(text, style) -> str:
-    return f' s="{style}" t="inlineStr"><is><t xml:space="preserve">{escape(_ILLEGAL.sub("", clean_text(text)))}</t></is></c>'
+    text = _ILLEGAL.sub("", clean_text(text))
+    if not text:  # as openpyxl writes an empty text: a cell that reads back blank
+        return f' s="{style}" t="inlineStr"></c>'
+    return f' s="{style}" t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
 
 
-def _other_cell(ref, col, value, fmt, style_ids) -> str:
+def _other_cell(ref, col, value, fmt, style_ids, filled=False) -> str:
     if isinstance(value, Val):
         value, fmt = value.value, value.number_format
-        if value is None:
-            return ""
     kind, fmt, quoted = _cell(value, fmt)
-    style = style_ids(col, fmt, quoted)
+    style = style_ids(col, fmt, quoted, filled)
     if kind == "inlineStr":
         return f'<c r="{ref}"{_text_tail(value, style)}'
     if kind == "b":
@@ -169,8 +183,8 @@ class Generation:
     def __init__(self, deferred: list, proto_style_of, workers: int = 1):
         self.jobs = []
         for d in deferred:
-            style_ids = StyleIds(d.ws, d.table, proto_style_of(d.ws, d.table))
-            style_ids.register_all()
+            style_ids = StyleIds(d.ws, d.table, proto_style_of(d), d.fill)
+            style_ids.register_all(filled=bool(d.filled))
             self.jobs.append((d, style_ids))
         self.pool = _pool(workers, self.jobs)
         self.pending = [self.pool.submit(_generate, id(self.jobs), i) for i in range(len(self.jobs))] if self.pool else []
@@ -214,12 +228,12 @@ def save_with_rows(wb, fh, generations: list) -> None:
     write_package(fh, parts)
 
 
-PARALLEL_FROM = 20_000  # rows: fewer are generated in this process (a process costs more than they do)
+PARALLEL_FROM = 100_000  # cells: fewer are generated in this process (a process costs more than they do)
 _JOBS: dict = {}  # what forked generators read: inherited, never pickled
 
 
 def _pool(workers, jobs):
-    if workers <= 1 or sum(len(d.table.rows) for d, _ in jobs) < PARALLEL_FROM:
+    if workers <= 1 or sum(len(d.table.rows) * len(d.table.columns) for d, _ in jobs) < PARALLEL_FROM:
         return None
     if "fork" not in multiprocessing.get_all_start_methods():  # Windows: rows would have to be pickled
         return None

@@ -35,13 +35,17 @@ def shown_text(value):
     return None
 
 
-def write_table(ws, table, header_row: int, styled=True, title_span=None) -> tuple:
+def write_table(ws, table, header_row: int, styled=True, title_span=None, stream=None, fill_rows=(),
+                fill=None) -> tuple:
     """Write a result_tables.Table with its header on `header_row`; returns (first, last) data rows.
     Columns are widened or wrapped to their text and the title lines above span the table, so it
     prints whole (dtscore.printing); `title_span` columns for them when the table is printed more
     than one page wide (the title stays on the first page). `styled=False` is for long raw tables:
-    no borders, and the rows are generated straight into the file when the workbook is saved with
-    save_atomically (dtscore.sheet_stream) — same content, without an openpyxl object per cell."""
+    no borders. `stream` (the default for raw tables; for a table alone below its header in its
+    sheet): the rows are generated straight into the file when the workbook is saved with
+    save_atomically (dtscore.sheet_stream) — same cells, without an openpyxl object per cell.
+    `fill_rows`: row numbers whose cells get `fill` (units flagged in a ranking)."""
+    stream = not styled if stream is None else stream
     fit_columns(table.columns, table.rows, shown_text)
     for col, column in enumerate(table.columns, start=1):
         cell = set_cell(ws.cell(header_row, col), column.header)
@@ -61,12 +65,16 @@ def write_table(ws, table, header_row: int, styled=True, title_span=None) -> tup
             height = known[texts] = row_height(texts, wrapped_widths)
         if height > LINE_HEIGHT + 3:
             heights[number] = height
-    if styled:
+    filled = frozenset(fill_rows) if fill is not None else frozenset()
+    if stream:
+        _DEFERRED.setdefault(ws.parent, []).append(DeferredRows(ws, table, first, heights, styled, filled, fill))
+    else:
         _write_rows(ws, table, first, cell_style(ws, table, styled))
         for number, height in heights.items():
             ws.row_dimensions[number].height = height
-    else:
-        _DEFERRED.setdefault(ws.parent, []).append(DeferredRows(ws, table, first, heights))
+        for number in sorted(filled):
+            for col in range(1, len(table.columns) + 1):
+                ws.cell(number, col).fill = fill
     span = title_span or len(table.columns)
     span_titles(ws, max(1, header_row - 3), header_row - 1, span, widths[:span])
     ws.freeze_panes = f"A{header_row + 1}"
@@ -110,12 +118,12 @@ def _write_rows(ws, table, first, style):
 
 
 def start_rows(wb, workers: int = 1) -> None:
-    """Start generating the rows of the long tables written so far (write_table styled=False), in
+    """Start generating the rows of the tables written so far to be streamed (write_table), in
     up to `workers` other processes, while the caller writes the rest of the workbook; call
     save_atomically (or discard_rows) in any case."""
     deferred = _DEFERRED.pop(wb, None)
     if deferred:
-        _STARTED.setdefault(wb, []).append(Generation(deferred, _raw_style, workers))
+        _STARTED.setdefault(wb, []).append(Generation(deferred, _style_of, workers))
 
 
 def discard_rows(wb) -> None:
@@ -125,8 +133,8 @@ def discard_rows(wb) -> None:
         generation.close()
 
 
-def _raw_style(ws, table):
-    return cell_style(ws, table, styled=False)
+def _style_of(d: DeferredRows):
+    return cell_style(d.ws, d.table, d.styled)
 
 
 _STARTED: WeakKeyDictionary = WeakKeyDictionary()  # workbook → the Generations start_rows started
@@ -134,7 +142,7 @@ _STARTED: WeakKeyDictionary = WeakKeyDictionary()  # workbook → the Generation
 
 def save_atomically(wb, out_path, workers: int = 1) -> Path:
     """Save an openpyxl workbook through a temporary file (see dtscore.atomic), with the rows of
-    its long tables (write_table styled=False) generated into it, in up to `workers` processes
+    its streamed tables (write_table) generated into it, in up to `workers` processes
     (those start_rows started are already under way)."""
     start_rows(wb, workers)
     generations = _STARTED.pop(wb, None)

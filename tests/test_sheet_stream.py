@@ -20,7 +20,7 @@ def table():
     columns = [Column("Mã", 8), Column("Tên đơn vị", 20, wrap=True), Column("Điểm", 9, "0.00"), Column("Giá trị", 14),
                Column("Ghi chú", 30, wrap=True)]
     rows = [
-        ["X01", "UBND xã Đại Hải", 3.79, Val(Decimal("0.757"), "0.0%"), None],
+        ["X01", "UBND xã Đại Hải", 3.79, Val(Decimal("0.757"), "0.0%"), ""],
         ["X02", "Phường 1 <& \"Sóc\" Trăng>", Decimal("2.50"), Val(date(2023, 3, 31), "dd/mm/yyyy"), LONG],
         ["=1+1", "+84 299", 0, datetime(2023, 12, 15, 8, 30), "@mention"],
         ["X04", "  khoảng trắng  ", -1.5, date(2024, 1, 16), "dòng 1\ndòng 2"],
@@ -30,27 +30,17 @@ def table():
     return Table("t", "BẢNG THỬ", columns, rows)
 
 
-def write(path, stream, workers=1, early=False):
-    """The table written as stream or cell by cell; `early`: its rows start being generated
-    (xlsx_style.start_rows) before another sheet adds styles of its own."""
+def write(path, stream, workers=1, early=False, styled=False):
+    """The table written as stream or cell by cell through openpyxl; `early`: its rows start being
+    generated (xlsx_style.start_rows) before another sheet adds styles of its own; `styled`:
+    bordered cells, two rows filled (as a ranking's flagged units)."""
     wb = openpyxl.Workbook()
     styles.use_times_new_roman(wb)
     wb.active.title = "Tổng hợp"
     ws = wb.create_sheet("Điểm")
     xlsx_style.write_title(ws, 1, "BẢNG THỬ", "Mỗi dòng một tiêu chí.")
-    t = table()
-    if stream:
-        xlsx_style.write_table(ws, t, 4, styled=False)
-    else:  # the openpyxl path, cell by cell, with the same unstyled cells
-        first, _ = xlsx_style.write_table(ws, Table(t.name, t.title, t.columns, []), 4, styled=False)
-        xlsx_style._DEFERRED.clear()
-        xlsx_style._write_rows(ws, t, first, xlsx_style.cell_style(ws, t, styled=False))
-        widths = [c.width for c in t.columns]
-        for number, row in enumerate(t.rows, start=first):
-            height = xlsx_style.row_height([xlsx_style.shown_text(row[1]), xlsx_style.shown_text(row[4])], [widths[1], widths[4]])
-            if height > xlsx_style.LINE_HEIGHT + 3:
-                ws.row_dimensions[number].height = height
-        ws.auto_filter.ref = f"A4:E{first + len(t.rows) - 1}"
+    xlsx_style.write_table(ws, table(), 4, styled=styled, stream=stream, fill_rows=range(8, 10) if styled else (),
+                           fill=styles.FLAG_FILL if styled else None)
     styles.page_setup(ws, 4)
     if early:
         xlsx_style.start_rows(wb, workers)
@@ -61,14 +51,15 @@ def write(path, stream, workers=1, early=False):
     return xlsx_style.save_atomically(wb, path, workers)
 
 
-@pytest.fixture(scope="module", params=[(1, False), (2, False), (1, True), (2, True)],
-                ids=["one process", "forked generator", "started early", "forked early"])
+@pytest.fixture(scope="module", params=[(1, False, False), (2, False, False), (1, True, False), (2, True, False),
+                                        (1, False, True), (2, True, True)],
+                ids=["one process", "forked generator", "started early", "forked early", "styled", "styled forked"])
 def books(tmp_path_factory, request):
     folder = tmp_path_factory.mktemp("stream")
-    workers, early = request.param
+    workers, early, styled = request.param
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(sheet_stream, "PARALLEL_FROM", 0)
-        return [openpyxl.load_workbook(write(folder / f"{name}.xlsx", name == "stream", workers, early))
+        return [openpyxl.load_workbook(write(folder / f"{name}.xlsx", name == "stream", workers, early, styled))
                 for name in ("cells", "stream")]
 
 
@@ -79,7 +70,7 @@ def test_every_cell_is_as_openpyxl_writes_it(books):
         for col in range(1, 6):
             a, b = cells.cell(row, col), stream.cell(row, col)
             assert (b.value, b.number_format, b.quotePrefix) == (a.value, a.number_format, a.quotePrefix), b.coordinate
-            if a.value is not None:
+            if a.value is not None or a.border.left.style:  # an empty cell shows only a border or a fill
                 assert [repr(getattr(b, k)) for k in STYLE] == [repr(getattr(a, k)) for k in STYLE], b.coordinate
         assert stream.row_dimensions[row].height == cells.row_dimensions[row].height
 
