@@ -88,12 +88,36 @@ def row_height(values, widths) -> float:
     return min(MAX_HEIGHT, lines * LINE_HEIGHT + 3)
 
 
+def tall_rows(rows, columns, shown=lambda v: v, first=1) -> dict:
+    """{row number: height} of the rows (numbered from `first`) taller than one line: those whose
+    text in a wrapped column (result_tables.Column) needs more lines; row_height of each row, with
+    the lines of each distinct value counted once."""
+    wrapped = [(i, c.width, {}) for i, c in enumerate(columns) if c.wrap]
+    heights = {}
+    for number, row in enumerate(rows, start=first):
+        lines = 1
+        for i, width, known in wrapped:
+            value = row[i]
+            try:
+                n = known[value]
+            except KeyError:
+                text = shown(value)
+                n = known[value] = lines_needed(text, width) if isinstance(text, str) and text else 1
+            except TypeError:  # unhashable
+                text = shown(value)
+                n = lines_needed(text, width) if isinstance(text, str) and text else 1
+            if n > lines:
+                lines = n
+        if lines > 1:
+            heights[number] = min(MAX_HEIGHT, lines * LINE_HEIGHT + 3)
+    return heights
+
+
 def fit_columns(columns, rows, shown=lambda v: v):
     """Widen each column (result_tables.Column) to its text, up to MAX_UNWRAPPED; a column with longer
     text wraps. `shown(value)` is the text a cell displays (None for numbers and blanks)."""
     for i, column in enumerate(columns):
-        texts = [shown(row[i]) for row in rows if i < len(row)]
-        texts = [t for t in texts if isinstance(t, str)]
+        texts = [t for t in map(shown, _distinct(row[i] for row in rows if i < len(row))) if isinstance(t, str)]
         header_words = max((text_width(w) for w in column.header.split()), default=0) + 2
         need = max(needed_width(texts), header_words)
         if need > column.width:
@@ -102,6 +126,15 @@ def fit_columns(columns, rows, shown=lambda v: v):
             else:
                 column.wrap = True
         column.width = max(column.width, header_words)
+
+
+def _distinct(values) -> list:
+    """The distinct values (a column of a national table repeats the same names, titles and codes)."""
+    values = list(values)
+    try:
+        return list(dict.fromkeys(values))
+    except TypeError:  # an unhashable value: every one is looked at
+        return values
 
 
 def span_titles(ws, first_row, last_row, ncols, widths):

@@ -60,7 +60,10 @@ class UnitResult:
     index: Decimal | None = None
 
     def criterion(self, key) -> CriterionResult:
-        return next(c for c in self.criteria if c.key == key)
+        for c in self.criteria:  # a plain loop: called for every unit and criterion of a national result
+            if c.key == key:
+                return c
+        raise StopIteration(key)
 
     def to_dict(self) -> dict:
         out = {

@@ -11,7 +11,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.utils import get_column_letter
 
 from .atomic import save_workbook_atomic, write_atomic
-from .printing import LINE_HEIGHT, fit_columns, row_height, span_titles
+from .printing import fit_columns, row_height, span_titles, tall_rows
 from .result_tables import Val
 from .safecells import set_cell
 from .sheet_stream import DeferredRows, Generation, save_with_rows
@@ -54,17 +54,7 @@ def write_table(ws, table, header_row: int, styled=True, title_span=None, stream
     first, last = header_row + 1, header_row + len(table.rows)
     widths = [c.width for c in table.columns]
     ws.row_dimensions[header_row].height = row_height([c.header for c in table.columns], widths)
-    wrapped = [i for i, c in enumerate(table.columns) if c.wrap]
-    wrapped_widths = [widths[i] for i in wrapped]
-    heights: dict[int, float] = {}
-    known: dict[tuple, float] = {}  # the height of texts seen before (names, titles repeat)
-    for number, row in enumerate(table.rows, start=first):
-        texts = tuple(shown_text(row[i]) for i in wrapped)
-        height = known.get(texts)
-        if height is None:
-            height = known[texts] = row_height(texts, wrapped_widths)
-        if height > LINE_HEIGHT + 3:
-            heights[number] = height
+    heights = tall_rows(table.rows, table.columns, shown_text, first)
     filled = frozenset(fill_rows) if fill is not None else frozenset()
     if stream:
         _DEFERRED.setdefault(ws.parent, []).append(DeferredRows(ws, table, first, heights, styled, filled, fill))
