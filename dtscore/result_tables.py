@@ -224,6 +224,7 @@ CLAIMED, COMPUTED, APPRAISED, EVIDENCE = "Điểm tự chấm", "Điểm tính",
 INPUT_LABEL, INPUT_NAME, REPORTED, VERIFIED = "Số liệu", "Tên định danh", "Đơn vị báo cáo", "Số liệu thẩm định"
 VERIFIED_SCORE, REASON, REVIEWER, SCORE_AFTER = "Điểm thẩm định (nhập)", "Lý do", "Người thẩm định", "Điểm sau thẩm định"
 OUTCOME, APPLIED = "Kết quả", "Đã áp dụng"
+SCORES_TITLE, INPUTS_TITLE = "ĐIỂM TỪNG TIÊU CHÍ CỦA TỪNG ĐƠN VỊ", "SỐ LIỆU CÁC ĐƠN VỊ BÁO CÁO"
 
 
 def scores_table(cons) -> Table:
@@ -243,7 +244,7 @@ def scores_table(cons) -> Table:
                              num(row.max_points), status_cell(row.status) if not row.is_group else Coded("nhóm", code="group"),
                              num(row.claimed), num(row.score), num(final.score) if final else None, row.evidence,
                              a.reason if a else None, a.reviewer if a else None])
-    return Table("diem", "ĐIỂM TỪNG TIÊU CHÍ CỦA TỪNG ĐƠN VỊ", columns, rows)
+    return Table("diem", SCORES_TITLE, columns, rows)
 
 
 def typed_value(spec, value):
@@ -278,7 +279,7 @@ def inputs_table(cons) -> Table:
                     check = verified.get((crit.key, spec.name))
                     rows.append([g.cs.id, level_cell(g.level.code, g.level.title), e.code, e.name, crit.key, spec.label,
                                  f"{crit.key}_{spec.name}", shown, typed_value(spec, check)])
-    return Table("so-lieu", "SỐ LIỆU CÁC ĐƠN VỊ BÁO CÁO", columns, rows)
+    return Table("so-lieu", INPUTS_TITLE, columns, rows)
 
 
 def appraisal_table(cons) -> Table:

@@ -27,7 +27,15 @@ from .decimals import fmt_vn
 from .printing import fit_text_rows
 from .safecells import csv_text, set_cell
 from .styles import BODY, BOLD, FLAG_FILL, WRAP_TOP, page_setup, use_times_new_roman
-from .xlsx_style import discard_rows, save_atomically, start_rows, write_table, write_title
+from .xlsx_style import (
+    discard_rows,
+    frame_tables,
+    save_atomically,
+    start_rows,
+    write_table,
+    write_table_forked,
+    write_title,
+)
 
 OVERVIEW, CHARTS, FINDINGS, APPRAISAL, COMPARISON = "Tổng hợp", "Biểu đồ", "Phát hiện", "Thẩm định", "So sánh năm trước"
 SCORES, INPUTS, FILES, INFO = "Điểm", "Số liệu", "Tệp", "Thông tin"
@@ -68,14 +76,15 @@ def write_result(cons, out_path, *, inbox=None, db_path=None, today=None, worker
     scores_ws, inputs_ws = wb.create_sheet(SCORES), wb.create_sheet(INPUTS)
     files_ws, info_ws = wb.create_sheet(FILES), wb.create_sheet(INFO)
     try:
-        _table_sheet(scores_ws, T.scores_table(cons), "Bảng dữ liệu: mỗi dòng một tiêu chí của một đơn vị.", styled=False)
-        _table_sheet(inputs_ws, T.inputs_table(cons), "Bảng dữ liệu: mỗi dòng một số liệu của một tiêu chí của một đơn "
-                     "vị.", styled=False)
-        start_rows(wb, workers)
+        _raw_sheet(scores_ws, T.SCORES_TITLE, lambda: T.scores_table(cons), "Bảng dữ liệu: mỗi dòng một tiêu chí của "
+                   "một đơn vị.", workers)
+        _raw_sheet(inputs_ws, T.INPUTS_TITLE, lambda: T.inputs_table(cons), "Bảng dữ liệu: mỗi dòng một số liệu của một "
+                   "tiêu chí của một đơn vị.", workers)
         ranking_refs = [(group, ws, _ranking_sheet(ws, group, cons, today)) for group, ws in rankings]
         start_rows(wb, workers)
         criteria_refs = _overview_sheet(overview, cons, today)
         _charts_sheet(charts_ws, cons, ranking_refs, criteria_refs, overview)
+        frame_tables(wb)
         _table_sheet(findings_ws, T.findings_table(cons), "Mỗi dòng là một phát hiện của một tệp; lọc theo cột “Mức "
                      "độ” hoặc “Mã đơn vị”.")
         if appraisal_ws is not None:
@@ -98,6 +107,13 @@ def _table_sheet(ws, table, subtitle, styled=True):
     first, last = write_table(ws, table, HEADER_ROW, styled=styled, stream=True)
     page_setup(ws, HEADER_ROW)
     return first, last
+
+
+def _raw_sheet(ws, title, make_table, subtitle, workers):
+    """A long raw table (no borders), built and written in another process when there are workers."""
+    write_title(ws, 1, title, subtitle)
+    write_table_forked(ws, make_table, HEADER_ROW, workers)
+    page_setup(ws, HEADER_ROW)
 
 
 def _ranking_sheet(ws, group, cons, today) -> dict:

@@ -68,20 +68,28 @@ class StyleIds:
         return self.ids[col, fmt, quoted, filled]
 
     def register_all(self, filled=False):
-        """Each column's format, text (plain and quote-prefixed), the default date formats, and
-        the formats of the Val cells, the only ones that need a look at the rows; with `filled`,
-        each of them filled too."""
-        vals = {(i, v.value.__class__, v.number_format) for row in self.table.rows for i, v in enumerate(row, 1)
-                if isinstance(v, Val)}
-        for variant in (False, True) if filled else (False,):
-            for col, column in enumerate(self.table.columns, start=1):
-                for fmt, quoted in ((column.number_format, False), ("General", False), ("General", True)):
-                    self.add(col, fmt, quoted, variant)
-                for fmt in TIME_FORMATS.values():
-                    self.add(col, fmt, False, variant)
-            for col, kind, fmt in sorted(vals, key=lambda v: (v[0], v[1].__name__, v[2])):  # the same file every run
-                if kind is not type(None):
-                    self.add(col, *_style_of(kind, fmt), variant)
+        for key in style_keys(self.table, filled):
+            self.add(*key)
+
+
+def style_keys(table, filled=False) -> list:
+    """The (column, number format, quote prefix, filled) of every style the rows of `table` can use,
+    in a fixed order: each column's format, text (plain and quote-prefixed), the default date
+    formats, and the formats of the Val cells, the only ones that need a look at the rows; with
+    `filled`, each of them filled too."""
+    vals = {(i, v.value.__class__, v.number_format) for row in table.rows for i, v in enumerate(row, 1)
+            if isinstance(v, Val)}
+    keys = []
+    for variant in (False, True) if filled else (False,):
+        for col, column in enumerate(table.columns, start=1):
+            for fmt, quoted in ((column.number_format, False), ("General", False), ("General", True)):
+                keys.append((col, fmt, quoted, variant))
+            for fmt in TIME_FORMATS.values():
+                keys.append((col, fmt, False, variant))
+        for col, kind, fmt in sorted(vals, key=lambda v: (v[0], v[1].__name__, v[2])):  # the same file every run
+            if kind is not type(None):
+                keys.append((col, *_style_of(kind, fmt), variant))
+    return list(dict.fromkeys(keys))
 
 
 def number_text(value) -> str:
@@ -189,11 +197,14 @@ class Generation:
         self.pool = _pool(workers, self.jobs)
         self.pending = [self.pool.submit(_generate, id(self.jobs), i) for i in range(len(self.jobs))] if self.pool else []
 
+    def frame(self):
+        """Nothing to do before the workbook is saved (see xlsx_style.ForkedTable)."""
+
     def parts(self) -> dict:
         """{sheet part name: (DeferredRows, its rows compressed)}, once generated."""
         try:
             bodies = ([f.result() for f in self.pending] if self.pool
-                      else [_rows_part(d, style_ids) for d, style_ids in self.jobs])
+                      else [rows_part(d, style_ids) for d, style_ids in self.jobs])
         finally:
             self.close()
         return {d.ws.path.lstrip("/"): (d, body) for (d, _), body in zip(self.jobs, bodies)}
@@ -242,10 +253,10 @@ def _pool(workers, jobs):
 
 
 def _generate(key, i) -> Part:
-    return _rows_part(*_JOBS[key][i])
+    return rows_part(*_JOBS[key][i])
 
 
-def _rows_part(d, style_ids) -> Part:
+def rows_part(d, style_ids) -> Part:
     return deflate_chunks(rows_xml(d, style_ids), "", final=False)
 
 

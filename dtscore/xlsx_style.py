@@ -3,6 +3,7 @@ validation write (RESULT.xlsx, the appraisal sheet, the validation report): titl
 header frozen and filterable, columns and rows sized to their text, text neutralised against
 formula injection; saving atomically. The look itself is dtscore.styles."""
 
+import multiprocessing
 from copy import copy
 from pathlib import Path
 from weakref import WeakKeyDictionary
@@ -12,10 +13,11 @@ from openpyxl.utils import get_column_letter
 
 from .atomic import save_workbook_atomic, write_atomic
 from .printing import fit_columns, row_height, span_titles, tall_rows
-from .result_tables import Val
+from .result_tables import Table, Val
 from .safecells import set_cell
-from .sheet_stream import DeferredRows, Generation, save_with_rows
+from .sheet_stream import DeferredRows, Generation, StyleIds, rows_part, save_with_rows, style_keys
 from .styles import BOLD, BORDER, CAPTION, HEADER_FILL, TITLE, TOP, WRAP_CENTER, WRAP_TOP
+from .xlsx_package import Part
 
 
 def write_title(ws, row: int, title: str, subtitle: str = ""):
@@ -46,15 +48,8 @@ def write_table(ws, table, header_row: int, styled=True, title_span=None, stream
     save_atomically (dtscore.sheet_stream) — same cells, without an openpyxl object per cell.
     `fill_rows`: row numbers whose cells get `fill` (units flagged in a ranking)."""
     stream = not styled if stream is None else stream
-    fit_columns(table.columns, table.rows, shown_text)
-    for col, column in enumerate(table.columns, start=1):
-        cell = set_cell(ws.cell(header_row, col), column.header)
-        cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, WRAP_CENTER, BORDER
-        ws.column_dimensions[get_column_letter(col)].width = column.width
-    first, last = header_row + 1, header_row + len(table.rows)
-    widths = [c.width for c in table.columns]
-    ws.row_dimensions[header_row].height = row_height([c.header for c in table.columns], widths)
-    heights = tall_rows(table.rows, table.columns, shown_text, first)
+    heights = fit_table(table, header_row + 1)
+    first, last = _frame(ws, table.columns, len(table.rows), header_row, title_span)
     filled = frozenset(fill_rows) if fill is not None else frozenset()
     if stream:
         _DEFERRED.setdefault(ws.parent, []).append(DeferredRows(ws, table, first, heights, styled, filled, fill))
@@ -65,12 +60,136 @@ def write_table(ws, table, header_row: int, styled=True, title_span=None, stream
         for number in sorted(filled):
             for col in range(1, len(table.columns) + 1):
                 ws.cell(number, col).fill = fill
-    span = title_span or len(table.columns)
+    return first, last
+
+
+def fit_table(table, first_row) -> dict:
+    """Size the table's columns to their text (widen or wrap); returns the heights of its rows
+    taller than one line, numbered from `first_row`."""
+    fit_columns(table.columns, table.rows, shown_text)
+    return tall_rows(table.rows, table.columns, shown_text, first_row)
+
+
+def _frame(ws, columns, count, header_row, title_span=None) -> tuple:
+    """The header row of a table of `count` rows (sized columns), the title lines above spanning it,
+    the frozen header and the filter; returns (first, last) data rows."""
+    for col, column in enumerate(columns, start=1):
+        cell = set_cell(ws.cell(header_row, col), column.header)
+        cell.font, cell.fill, cell.alignment, cell.border = BOLD, HEADER_FILL, WRAP_CENTER, BORDER
+        ws.column_dimensions[get_column_letter(col)].width = column.width
+    first, last = header_row + 1, header_row + count
+    widths = [c.width for c in columns]
+    ws.row_dimensions[header_row].height = row_height([c.header for c in columns], widths)
+    span = title_span or len(columns)
     span_titles(ws, max(1, header_row - 3), header_row - 1, span, widths[:span])
     ws.freeze_panes = f"A{header_row + 1}"
-    if table.rows:
-        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(table.columns))}{last}"
+    if count:
+        ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(columns))}{last}"
     return first, last
+
+
+def write_table_forked(ws, make_table, header_row: int, workers: int = 1, styled=False) -> None:
+    """write_table(ws, make_table(), header_row, styled, stream=True) for a long table alone in its
+    sheet, with the table built, sized and its rows generated in a forked process (workers > 1
+    and a system that can fork) while this one writes the rest of the workbook; the header is
+    written when the workbook is saved (or at frame_tables)."""
+    if workers > 1 and "fork" in multiprocessing.get_all_start_methods():
+        _STARTED.setdefault(ws.parent, []).append(ForkedTable(ws, make_table, header_row, styled))
+    else:
+        write_table(ws, make_table(), header_row, styled=styled, stream=True)
+
+
+def frame_tables(wb) -> None:
+    """Write the headers of the tables write_table_forked started, as soon as their processes have
+    sized them, so that their rows are generated while the caller writes the rest."""
+    for generation in _STARTED.get(wb, []):
+        generation.frame()
+
+
+class ForkedTable:
+    """A table built, sized and generated in a forked process, in two steps over a pipe: the
+    process sends the sized columns, the row count and the styles its rows use; this one writes
+    the header, registers the styles in the workbook and sends their numbers back; the process
+    then sends the rows, compressed (dtscore.sheet_stream). Should the process fail, this one
+    does its part itself — the same table, since building it is deterministic."""
+
+    def __init__(self, ws, make_table, header_row, styled):
+        self.ws, self.make_table, self.header_row, self.styled = ws, make_table, header_row, styled
+        self.deferred: DeferredRows | None = None
+        self.style_ids: StyleIds | None = None
+        self.ready: Part | None = None
+        context = multiprocessing.get_context("fork")
+        self.conn, theirs = context.Pipe()
+        self.process = context.Process(target=_build_elsewhere, args=(theirs, make_table, header_row + 1, styled),
+                                       daemon=True)
+        self.process.start()
+        theirs.close()
+
+    def frame(self):
+        if self.deferred is not None:
+            return
+        sized = self._receive()
+        if sized is None:  # the process failed: everything here
+            table = self.make_table()
+            heights = fit_table(table, self.header_row + 1)
+            self.deferred = DeferredRows(self.ws, table, self.header_row + 1, heights, self.styled)
+            keys = style_keys(table)
+        else:
+            columns, count, keys = sized
+            self.deferred = DeferredRows(self.ws, Table("", "", columns, [None] * count), self.header_row + 1, {},
+                                         self.styled)
+        _frame(self.ws, self.deferred.table.columns, len(self.deferred.table.rows), self.header_row)
+        self.style_ids = StyleIds(self.ws, self.deferred.table, cell_style(self.ws, self.deferred.table, self.styled))
+        for key in keys:
+            self.style_ids.add(*key)
+        if sized is None:
+            self.ready = rows_part(self.deferred, self.style_ids)
+        else:
+            try:
+                self.conn.send(self.style_ids.ids)
+            except OSError:
+                pass  # the process is gone: parts() does its work
+
+    def parts(self) -> dict:
+        self.frame()
+        body = self.ready or self._receive()
+        if body is None:  # the process failed after sizing: the rows generated here
+            table = self.make_table()
+            heights = fit_table(table, self.header_row + 1)
+            body = rows_part(DeferredRows(self.ws, table, self.header_row + 1, heights, self.styled), self.style_ids)
+        self.close()
+        return {self.ws.path.lstrip("/"): (self.deferred, body)}
+
+    def _receive(self):
+        try:
+            kind, payload = self.conn.recv()
+        except (EOFError, OSError):
+            return None
+        return payload if kind == "ok" else None
+
+    def close(self):
+        self.conn.close()
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join()
+
+
+def _build_elsewhere(conn, make_table, first_row, styled):
+    """The forked process's side of ForkedTable."""
+    try:
+        table = make_table()
+        heights = fit_table(table, first_row)
+        conn.send(("ok", (table.columns, len(table.rows), style_keys(table))))
+        style_ids = StyleIds(None, table, None)
+        style_ids.ids = conn.recv()
+        conn.send(("ok", rows_part(DeferredRows(None, table, first_row, heights, styled), style_ids)))
+    except BaseException as exc:  # noqa: BLE001 — this side fails quietly: the other does the work
+        try:
+            conn.send(("failed", repr(exc)))
+        except OSError:
+            pass
+    finally:
+        conn.close()
 
 
 _DEFERRED: WeakKeyDictionary = WeakKeyDictionary()  # workbook → the DeferredRows of its long tables, written at save
@@ -138,6 +257,13 @@ def save_atomically(wb, out_path, workers: int = 1) -> Path:
     generations = _STARTED.pop(wb, None)
     if not generations:
         return save_workbook_atomic(wb, out_path)
+    try:
+        for generation in generations:
+            generation.frame()  # headers of forked tables, before the workbook is saved
+    except BaseException:
+        for generation in generations:
+            generation.close()
+        raise
 
     def write(tmp):
         with open(tmp, "wb") as fh:

@@ -2,6 +2,7 @@
 written cell by cell through openpyxl: values, number formats, alignment, quote prefix, row
 heights, and the sheet's header, filter, freeze and print setup."""
 
+import os
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -30,20 +31,25 @@ def table():
     return Table("t", "BẢNG THỬ", columns, rows)
 
 
-def write(path, stream, workers=1, early=False, styled=False):
-    """The table written as stream or cell by cell through openpyxl; `early`: its rows start being
-    generated (xlsx_style.start_rows) before another sheet adds styles of its own; `styled`:
-    bordered cells, two rows filled (as a ranking's flagged units)."""
+def write(path, stream, workers=1, early=False, styled=False, make=table):
+    """The table written cell by cell through openpyxl (stream=False), streamed (True) or built and
+    generated in a forked process ("forked"); `early`: its rows start being generated
+    (start_rows, frame_tables) before another sheet adds styles of its own; `styled`: bordered
+    cells, two rows filled (as a ranking's flagged units)."""
     wb = openpyxl.Workbook()
     styles.use_times_new_roman(wb)
     wb.active.title = "Tổng hợp"
     ws = wb.create_sheet("Điểm")
     xlsx_style.write_title(ws, 1, "BẢNG THỬ", "Mỗi dòng một tiêu chí.")
-    xlsx_style.write_table(ws, table(), 4, styled=styled, stream=stream, fill_rows=range(8, 10) if styled else (),
-                           fill=styles.FLAG_FILL if styled else None)
+    if stream == "forked":
+        xlsx_style.write_table_forked(ws, make, 4, workers)
+    else:
+        xlsx_style.write_table(ws, make(), 4, styled=styled, stream=stream, fill_rows=range(8, 10) if styled else (),
+                               fill=styles.FLAG_FILL if styled else None)
     styles.page_setup(ws, 4)
     if early:
         xlsx_style.start_rows(wb, workers)
+        xlsx_style.frame_tables(wb)
     after = wb.create_sheet("Tệp")
     after["A1"] = "sau"
     xlsx_style.write_table(after, Table("s", "SAU", [Column("Số", 8, "0.000"), Column("Ngày", 12, "dd/mm/yy")],
@@ -51,20 +57,21 @@ def write(path, stream, workers=1, early=False, styled=False):
     return xlsx_style.save_atomically(wb, path, workers)
 
 
-@pytest.fixture(scope="module", params=[(1, False, False), (2, False, False), (1, True, False), (2, True, False),
-                                        (1, False, True), (2, True, True)],
-                ids=["one process", "forked generator", "started early", "forked early", "styled", "styled forked"])
+@pytest.fixture(scope="module", params=[(True, 1, False, False), (True, 2, False, False), (True, 1, True, False),
+                                        (True, 2, True, False), (True, 1, False, True), (True, 2, True, True),
+                                        ("forked", 2, False, False), ("forked", 2, True, False)],
+                ids=["one process", "forked generator", "started early", "forked early", "styled", "styled forked",
+                     "built elsewhere", "built elsewhere, framed early"])
 def books(tmp_path_factory, request):
     folder = tmp_path_factory.mktemp("stream")
-    workers, early, styled = request.param
+    stream, workers, early, styled = request.param
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(sheet_stream, "PARALLEL_FROM", 0)
-        return [openpyxl.load_workbook(write(folder / f"{name}.xlsx", name == "stream", workers, early, styled))
-                for name in ("cells", "stream")]
+        return [openpyxl.load_workbook(write(folder / f"{name}.xlsx", stream if name == "stream" else False, workers,
+                                             early, styled)) for name in ("cells", "stream")]
 
 
-def test_every_cell_is_as_openpyxl_writes_it(books):
-    cells, stream = (b["Điểm"] for b in books)
+def assert_same_cells(cells, stream):
     assert stream.max_row == cells.max_row == 10
     for row in range(1, 11):
         for col in range(1, 6):
@@ -73,6 +80,35 @@ def test_every_cell_is_as_openpyxl_writes_it(books):
             if a.value is not None or a.border.left.style:  # an empty cell shows only a border or a fill
                 assert [repr(getattr(b, k)) for k in STYLE] == [repr(getattr(a, k)) for k in STYLE], b.coordinate
         assert stream.row_dimensions[row].height == cells.row_dimensions[row].height
+    for letter in "ABCDE":
+        assert stream.column_dimensions[letter].width == cells.column_dimensions[letter].width
+
+
+def test_every_cell_is_as_openpyxl_writes_it(books):
+    assert_same_cells(*(b["Điểm"] for b in books))
+
+
+@pytest.mark.parametrize("step", ["sizing", "generating"])
+def test_a_table_process_that_dies_leaves_its_work_to_this_one(tmp_path, monkeypatch, step):
+    """write_table_forked: the forked process dies before it sends the sized columns, or after; this
+    process then builds what is missing itself, and the sheet is the same."""
+    parent = os.getpid()
+
+    def in_the_child_only(real):
+        def dying(*args):
+            if os.getpid() != parent:
+                os._exit(1)
+            return real(*args)
+        return dying
+
+    make = table
+    if step == "sizing":
+        make = in_the_child_only(table)
+    else:
+        monkeypatch.setattr(xlsx_style, "rows_part", in_the_child_only(xlsx_style.rows_part))
+    forked = openpyxl.load_workbook(write(tmp_path / "forked.xlsx", "forked", 2, make=make))
+    cells = openpyxl.load_workbook(write(tmp_path / "cells.xlsx", False))
+    assert_same_cells(cells["Điểm"], forked["Điểm"])
 
 
 def test_the_values_read_back(books):
