@@ -92,7 +92,7 @@ def tall_rows(rows, columns, shown=lambda v: v, first=1) -> dict:
     """{row number: height} of the rows (numbered from `first`) taller than one line: those whose
     text in a wrapped column (result_tables.Column) needs more lines; row_height of each row, with
     the lines of each distinct value counted once."""
-    wrapped = [(i, c.width, {}) for i, c in enumerate(columns) if c.wrap]
+    wrapped: list[tuple[int, float, dict]] = [(i, c.width, {}) for i, c in enumerate(columns) if c.wrap]
     heights = {}
     for number, row in enumerate(rows, start=first):
         lines = 1

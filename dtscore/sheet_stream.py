@@ -137,8 +137,9 @@ def rows_xml(deferred: DeferredRows, style_ids: StyleIds):
         filled = number in filled_rows
         for i, value in enumerate(row):
             if value is None or (type(value) is not str and isinstance(value, Val) and value.value is None):
-                if empty[filled] is not None:  # a bordered (or filled) empty cell shows
-                    parts.append(f'<c r="{letters[i]}{number}" s="{empty[filled][i]}"/>')
+                blank = empty[filled]
+                if blank is not None:  # a bordered (or filled) empty cell shows
+                    parts.append(f'<c r="{letters[i]}{number}" s="{blank[i]}"/>')
                 continue  # otherwise openpyxl writes a styled empty cell here; nothing shows either way
             kind = type(value)
             if kind is str:
