@@ -1,6 +1,7 @@
 """`dtscore consolidate INBOX/ -o RESULT.xlsx [--year Y] [--units units.csv] [--appraisal A.xlsx]
 [--db history.sqlite] [--csv DIR/] [--workers N]`: check, consolidate and rank every workbook."""
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -90,6 +91,9 @@ def run(args):
                            workers=args.workers, progress=not args.no_progress, skipped=others + unpacked.others)
         for e in cons.entries:
             e.origin = unpacked.origins.get(str(e.file), "")
+        # The consolidation lives until the command ends: the garbage collector need not walk its
+        # million objects again while the outputs are written, nor make forked writers copy them.
+        gc.freeze()
         return _finish(args, out, cons, sheets + others, mapping)
     finally:
         unpacked.close()
