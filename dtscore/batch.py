@@ -377,7 +377,8 @@ class BatchResult:
         with _no_cycle_collection():
             out: list = [[] for _ in range(self.rows)]
             for leaf in self.leaves.values():
-                for part in (leaf.take("findings"), leaf.after()):
+                inputs = [leaf.take("findings")] if any(r.findings for r in leaf.results) else []  # often none
+                for part in [*inputs, leaf.after()]:
                     for found, more in zip(out, part.tolist()):
                         if more:
                             found.extend(more)
