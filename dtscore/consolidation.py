@@ -83,7 +83,7 @@ def read_all(paths, workers=None, progress=True, read=None, desc="Đọc hồ s�
     """Read every file, in input order, in `workers` processes (default: one per core, or this
     process alone for a small inbox: a new process spends about a second warming its caches).
     A worker that dies (killed, out of memory) is replaced; the file it was reading is reported.
-    `read`: read_one, or a functools.partial of it with validate_file's options."""
+    `read`: read_one, or a picklable function like it (path → Read; e.g. `dtscore validate`'s)."""
     paths = [str(p) for p in paths]
     read = read or read_one
     if workers is None:
