@@ -20,7 +20,7 @@ import sys
 from collections import Counter, defaultdict, deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -73,6 +73,17 @@ def read_one(path, **options) -> Read:
             raise
         validation = Validation(path, error=failure_reason(exc))
     return Read(path, mtime, validation)
+
+
+def read_unit(path, **options) -> Read:
+    """read_one for consolidation: the submission without the workbook's cells. Consolidation uses
+    what the unit reported (inputs, self-scores, evidence, parameters) and the findings, already
+    located; an appraisal re-scores from those (the cells only locate findings, which it does
+    not keep). The cells are most of what a worker sends back and the parent keeps."""
+    read = read_one(path, **options)
+    if read.validation.submission is not None:
+        read.validation.submission = replace(read.validation.submission, cells={})
+    return read
 
 
 WORKER_DIED = ("tiến trình đọc tệp này bị dừng đột ngột (hết bộ nhớ hoặc bị hệ điều hành dừng) — đã bỏ qua tệp "
@@ -365,7 +376,7 @@ def consolidate(paths, *, year=None, units=None, appraisal=None, workers=None, p
                 skipped=()) -> Consolidation:
     """Consolidate workbooks. `units`: ListedUnit list (units.csv) or None; `appraisal`: the
     path of a filled appraisal workbook or None; `skipped`: non-spreadsheet files to report."""
-    reads = read_all(sorted(str(p) for p in paths), workers, progress)
+    reads = read_all(sorted(str(p) for p in paths), workers, progress, read=read_unit)
     return consolidate_reads(reads, year=year, units=units, appraisal=appraisal, skipped=skipped)
 
 
