@@ -42,6 +42,7 @@ SCORES, INPUTS, FILES, INFO = "Điểm", "Số liệu", "Tệp", "Thông tin"
 HEADER_ROW = 4  # every table sheet: title on row 1, subtitle on row 2, header on row 4
 CHART_MAX_UNITS = 150  # the ranking charts show at most this many units (the top of the ranking)
 CHART_UNITS_PER_PAGE = 24  # bars per ranking chart, so that each chart prints legibly on one page
+FORK_FROM_UNITS = 300  # units: the raw tables of fewer are built in this process (a process costs more than they do)
 
 
 def ranking_sheet_name(group, taken) -> str:
@@ -75,11 +76,12 @@ def write_result(cons, out_path, *, inbox=None, db_path=None, today=None, worker
     comparison_ws = wb.create_sheet(COMPARISON) if comparison is not None else None
     scores_ws, inputs_ws = wb.create_sheet(SCORES), wb.create_sheet(INPUTS)
     files_ws, info_ws = wb.create_sheet(FILES), wb.create_sheet(INFO)
+    raw_workers = workers if len(cons.used) >= FORK_FROM_UNITS else 1
     try:
         _raw_sheet(scores_ws, T.SCORES_TITLE, lambda: T.scores_table(cons), "Bảng dữ liệu: mỗi dòng một tiêu chí của "
-                   "một đơn vị.", workers)
+                   "một đơn vị.", raw_workers)
         _raw_sheet(inputs_ws, T.INPUTS_TITLE, lambda: T.inputs_table(cons), "Bảng dữ liệu: mỗi dòng một số liệu của một "
-                   "tiêu chí của một đơn vị.", workers)
+                   "tiêu chí của một đơn vị.", raw_workers)
         ranking_refs = [(group, ws, _ranking_sheet(ws, group, cons, today)) for group, ws in rankings]
         start_rows(wb, workers)
         criteria_refs = _overview_sheet(overview, cons, today)

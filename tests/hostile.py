@@ -203,3 +203,31 @@ def shared_strings(src: Path, out: Path, count: int, name="X01_evidence") -> Pat
     with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as z:
         z.writestr("xl/sharedStrings.xml", table)
     return out
+
+
+def run_dtscore(*args, timeout=900, cwd=None):
+    """(subprocess.CompletedProcess, peak resident set in MB of the largest process of its tree) of
+    `python -m dtscore ARGS` in a fresh process. The peak is the one os.wait4 reports for that
+    process and the workers it waited for — not RUSAGE_CHILDREN's running maximum, which holds
+    any process this one started before (a fork of a large test process among them)."""
+    import subprocess
+    import sys
+    import tempfile
+    import threading
+
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([sys.executable, "-m", "dtscore", *map(str, args)], stdout=out, stderr=err, cwd=cwd)
+        waited: dict = {}
+        waiter = threading.Thread(target=lambda: waited.update(result=os.wait4(proc.pid, 0)))
+        waiter.start()
+        waiter.join(timeout)
+        if waiter.is_alive():
+            proc.kill()
+            waiter.join()
+        _, status, usage = waited["result"]
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        done = subprocess.CompletedProcess(proc.args, proc.returncode, out.read().decode("utf-8"),
+                                           err.read().decode("utf-8"))
+    return done, usage.ru_maxrss / 1024

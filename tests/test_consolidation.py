@@ -351,3 +351,33 @@ def test_the_console_names_the_units_that_sent_nothing(run, capsys):
     text = capsys.readouterr().out
     line = next(line for line in text.splitlines() if "Đơn vị cấp xã" in line)
     assert "1 chưa nộp (Xã X-D – X-D)" in line
+
+
+def test_the_result_is_the_same_whether_written_in_one_process_or_several(run, monkeypatch):
+    """With workers, RESULT.xlsx's raw tables are built and generated in forked processes and the
+    other tables' rows generated in a pool (forced here for a small inbox): every sheet, cell,
+    style, row height and column width is what one process writes."""
+    from dtscore import result_workbook, sheet_stream
+
+    monkeypatch.setattr(result_workbook, "FORK_FROM_UNITS", 0)
+    monkeypatch.setattr(sheet_stream, "PARALLEL_FROM", 0)
+    books = []
+    for workers in (1, 2):
+        out = run["root"] / f"KQ-{workers}.xlsx"
+        assert main(["consolidate", str(run["root"] / "inbox"), "-o", str(out), "--units", str(run["root"] / "units.csv"),
+                     "--workers", str(workers), "--no-progress"]) == 0
+        books.append(openpyxl.load_workbook(out))
+    one, forked = books
+    assert forked.sheetnames == one.sheetnames
+    for name in one.sheetnames:
+        a, b = one[name], forked[name]
+        assert (b.max_row, b.max_column, b.freeze_panes, b.auto_filter.ref) == (a.max_row, a.max_column, a.freeze_panes,
+                                                                               a.auto_filter.ref), name
+        assert sorted(map(str, b.merged_cells.ranges)) == sorted(map(str, a.merged_cells.ranges)), name
+        for row_a, row_b in zip(a.iter_rows(), b.iter_rows()):
+            for x, y in zip(row_a, row_b):
+                assert (y.value, y.number_format, y.quotePrefix, repr(y.font), repr(y.border), repr(y.fill),
+                        repr(y.alignment)) == (x.value, x.number_format, x.quotePrefix, repr(x.font), repr(x.border),
+                                               repr(x.fill), repr(x.alignment)), f"{name}!{x.coordinate}"
+        assert {r: d.height for r, d in b.row_dimensions.items()} == {r: d.height for r, d in a.row_dimensions.items()}
+        assert {c: d.width for c, d in b.column_dimensions.items()} == {c: d.width for c, d in a.column_dimensions.items()}

@@ -6,10 +6,7 @@ bounded (the 2 GB bomb included), and RESULT.xlsx, the CSV tables and the histor
 import csv
 import os
 import re
-import resource
 import sqlite3
-import subprocess
-import sys
 
 import openpyxl
 import pytest
@@ -75,10 +72,7 @@ def _many_parts(base, path):
 
 
 def _run(*args):
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    done = subprocess.run([sys.executable, "-m", "dtscore", *args], capture_output=True, text=True, timeout=900)
-    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024
-    return done, peak
+    return hostile.run_dtscore(*args)
 
 
 def test_validate_reports_every_attack_and_checks_every_good_file(corpus):
