@@ -14,7 +14,7 @@ def to_decimal(x) -> Decimal:
     if isinstance(x, int):
         return Decimal(x)
     if isinstance(x, float):
-        return Decimal(repr(x))
+        return Decimal(repr(float(x)))  # float(): a numpy float64 spells itself "np.float64(…)"
     try:
         return Decimal(str(x))
     except InvalidOperation as exc:

@@ -37,7 +37,7 @@ def number_problem(value) -> str | None:
     if isinstance(value, int):
         too_big = abs(value) >= NUMBER_LIMIT
     else:
-        number = Decimal(repr(value)) if isinstance(value, float) else value
+        number = Decimal(repr(float(value))) if isinstance(value, float) else value
         if not number.is_finite():
             return "giá trị không phải số hữu hạn (NaN/vô cực)"
         too_big = abs(number) >= NUMBER_LIMIT

@@ -189,3 +189,15 @@ def test_score_batch_equals_score_on_each_value():
             assert [(type(g), g) for g in got] == [(type(e), e) for e in expected], crit.key
             checked += 1
     assert checked >= 3
+
+
+def test_numpy_floats_read_as_the_floats_they_are():
+    cs = load_set("soctrang-2023")
+    typed = [0.757, 1.0, 75.7, 0.0]
+    expected = [score_unit(cs, "xa", {"X03": {"ratio": v}}, {"X03": v * 10}, today=TODAY) for v in typed]
+    assert [score_unit(cs, "xa", {"X03": {"ratio": np.float64(v)}}, {"X03": np.float64(v * 10)}, today=TODAY)
+            for v in typed] == expected
+    frame = pd.DataFrame({"X03_ratio": pd.Series([np.float64(v) for v in typed], dtype=object),
+                          "X03_claimed": pd.Series([np.float64(v * 10) for v in typed], dtype=object)})
+    batch = score_table(cs, "xa", frame, today=TODAY)
+    assert [batch.unit_result(row) for row in range(len(typed))] == expected
