@@ -89,9 +89,12 @@ def command(inbox: Path, out: Path, workers: int, env) -> tuple:
     return time.perf_counter() - start, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
 
 
+_WRITE_TABLE = xlsx_style.write_table
+
+
 def cell_by_cell(ws, table, header_row, styled=True, title_span=None, stream=None, fill_rows=(), fill=None):
     """xlsx_style.write_table as it was: every cell an openpyxl object (the baseline)."""
-    return xlsx_style.write_table(ws, table, header_row, styled, title_span, False, fill_rows, fill)
+    return _WRITE_TABLE(ws, table, header_row, styled, title_span, False, fill_rows, fill)
 
 
 def main(argv=None):
@@ -133,7 +136,8 @@ def main(argv=None):
         out = Path(tmp) / "KET_QUA.xlsx"
 
         def old():
-            with mock.patch.object(result_workbook, "write_table", cell_by_cell):
+            with mock.patch.object(result_workbook, "write_table", cell_by_cell), \
+                    mock.patch.object(xlsx_style, "write_table", cell_by_cell):  # the raw tables too
                 write_result(cons, out)
 
         pairs = Pairs(f"RESULT.xlsx alone ({len(paths):,} units), one process", old, lambda: write_result(cons, out),
