@@ -45,11 +45,12 @@ from .scoring import (
     missing_evidence,
     parse_claim,
     read_input,
+    read_raw,
     scored_leaf,
     truthy,
     year_parameters,
 )
-from .values import nfc
+from .values import is_blank, nfc
 
 BLANK = None
 _type_of = np.frompyfunc(type, 1, 1)
@@ -121,17 +122,16 @@ def _first_rows(codes: np.ndarray) -> np.ndarray:
     return np.flatnonzero(np.concatenate(([True], top[1:] != top[:-1])))
 
 
-def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
-    """A column's cells as Python values (a missing column: blank cells); see `distinct` for
-    missing values."""
+def _column(frame: pd.DataFrame, name: str) -> tuple:
+    """distinct() of a column's cells as Python values; a missing column is all blank cells."""
     if name not in frame.columns:
-        return _objects([BLANK] * len(frame))
-    return frame[name].to_numpy(dtype=object)
+        return np.zeros(len(frame), dtype=np.int64), [BLANK]
+    return distinct(frame[name].to_numpy(dtype=object))
 
 
 def _cells(frame: pd.DataFrame, name: str) -> np.ndarray:
     """A column's cells, missing values as None: for the few columns read row by row (groups')."""
-    codes, cells = distinct(_column(frame, name))
+    codes, cells = _column(frame, name)
     return _objects(cells)[codes]
 
 
@@ -189,8 +189,7 @@ class Claims:
     exact: list  # per distinct cell: has no more decimals than the set (then claimed − score is exact in cents)
 
 
-def _claims(crit: Criterion, cells: np.ndarray, decimals: int) -> Claims:
-    codes, uniques = distinct(cells)
+def _claims(crit: Criterion, codes: np.ndarray, uniques: list, decimals: int) -> Claims:
     claimed, wrong = [], []
     for cell in uniques:
         found: list = []
@@ -216,12 +215,12 @@ class LeafColumn:
         status = [r.status for r in results]
         self.not_applicable = np.array([s == NOT_APPLICABLE for s in status], dtype=bool)[codes]
         # the claim check (scoring._check_claim) column-wise: everything in units of the last decimal
-        self._score_cents = _integers([0 if r.score is None else int(r.score.scaleb(d)) for r in results])
+        self.score_cents = _integers([0 if r.score is None else int(r.score.scaleb(d)) for r in results])
         checked = np.array([s in (SCORED, UNSCORED) and r.score is not None for s, r in zip(status, results)], dtype=bool)
         positive = np.array([bool(r.score and r.score > 0) for r in results], dtype=bool)
         written = np.array([bool(t) for t in evidence_texts], dtype=bool)[evidence_codes]
         self.has_claim = np.array([c is not None for c in claims.claimed], dtype=bool)[claims.codes]
-        self.mismatch = self.has_claim & checked[codes] & (claims.cents[claims.codes] != self._score_cents[codes])
+        self.mismatch = self.has_claim & checked[codes] & (claims.cents[claims.codes] != self.score_cents[codes])
         self.missing_evidence = positive[codes] & ~written
 
     def __len__(self):
@@ -270,7 +269,7 @@ class LeafColumn:
         pair_codes, pairs = pd.factorize(claims.codes[rows] * states + self.codes[rows])
         c, state = pairs // states, pairs % states
         # claimed − score in cents, exact when the self-score has no more decimals than the set
-        cents = np.asarray(claims.cents[c] - self._score_cents[state])
+        cents = np.asarray(claims.cents[c] - self.score_cents[state])
         kinds, spelled = pd.factorize(cents)
         difference = _objects([fmt_vn(Decimal(int(x)).scaleb(-d), d) for x in spelled])[kinds]
         for i in np.flatnonzero(~np.array(claims.exact, dtype=bool)[c]):  # e.g. "3,789": rounded once, as written
@@ -295,31 +294,38 @@ class LeafColumn:
                                depth=crit.depth)
 
 
-def score_leaf_column(cs, crit: Criterion, frame: pd.DataFrame, params: dict, today) -> LeafColumn:
+def score_leaf_column(cs, crit: Criterion, frame: pd.DataFrame, params: dict, today, raw_reads=None) -> LeafColumn:
+    """`raw_reads`: read_raw's results by input type and raw value, shared by the table's columns."""
     rows = len(frame)
+    raw_reads = {} if raw_reads is None else raw_reads
     specs = {s.name: s for form in [crit.inputs, *crit.rule_kind.alternatives(crit.params)] for s in form}
     # each distinct cell of each input read once; equal readings ("90%" and 0.9) share a code
     readings, codes = {}, {}
     for name, spec in specs.items():
-        cell_codes, cells = distinct(_column(frame, f"{crit.key}_{name}"))
+        cell_codes, cells = _column(frame, f"{crit.key}_{name}")
         known: dict = {}
         reading_of = []
         for cell in cells:
-            reading = read_input(crit, spec, cell, cs.year, today)
-            key = (repr(reading.value), reading.blank, reading.finding, reading.wrong_type, reading.blocks)
-            reading_of.append(known.setdefault(key, (len(known), reading))[0])
+            key = (spec.type, spec.options, spec.default, type(cell), repr(cell))
+            raw = raw_reads.get(key) or raw_reads.setdefault(key, read_raw(spec, cell, cs.year, today))
+            same = (repr(raw[0]), *raw[1:], is_blank(cell))  # the reading's value (as spelled), message, blank
+            if same not in known:
+                known[same] = (len(known), read_input(crit, spec, cell, cs.year, today, raw))
+            reading_of.append(known[same][0])
         readings[name] = [reading for _, reading in known.values()]
         codes[name] = np.array(reading_of, dtype=np.int64)[cell_codes] if rows else np.zeros(0, dtype=np.int64)
-    switch_codes, switches = distinct(_column(frame, f"{crit.key}_not_applicable"))
+    switch_codes, switches = _column(frame, f"{crit.key}_not_applicable")
     switched = np.array([truthy(s) for s in switches], dtype=bool)[switch_codes]
     # the input states: distinct combinations of the switch and every input's reading
     state_codes = _combine(rows, [(switched, 2)] + [(codes[n], len(readings[n])) for n in specs])
     first = _first_rows(state_codes)
     judged, found_per_state, to_score = [], [], []
+    forms: dict = {}  # the form a unit filled, by which inputs are blank
     for row in first:
         read = {name: readings[name][codes[name][row]] for name in specs}
         found: list = []
-        used = input_form(crit, lambda name, read=read: read[name].blank)
+        blanks = tuple(r.blank for r in read.values())
+        used = forms.get(blanks) or forms.setdefault(blanks, input_form(crit, lambda name, read=read: read[name].blank))
         judged.append(judge_leaf(crit, bool(switched[row]), used, [read[spec.name] for spec in used], found))
         found_per_state.append(found)
         if isinstance(judged[-1], dict):  # the inputs reach the rule
@@ -330,8 +336,9 @@ def score_leaf_column(cs, crit: Criterion, frame: pd.DataFrame, params: dict, to
         judged[i] = scored_leaf(cs, crit, result, judged[i], found_per_state[i])
     results = [LeafResult(status, score, values, tuple(found))
                for (status, score, values), found in zip(judged, found_per_state)]
-    claims = _claims(crit, _column(frame, f"{crit.key}_claimed"), cs.decimals)
-    evidence_codes, evidence_cells = distinct(_column(frame, f"{crit.key}_evidence"))
+    claim_codes, claim_cells = _column(frame, f"{crit.key}_claimed")
+    claims = _claims(crit, claim_codes, claim_cells, cs.decimals)
+    evidence_codes, evidence_cells = _column(frame, f"{crit.key}_evidence")
     evidence_texts = [nfc(cell or "") for cell in evidence_cells]
     return LeafColumn(cs, crit, state_codes, results, claims, evidence_codes, evidence_texts)
 
@@ -410,7 +417,9 @@ class BatchResult:
         total = np.zeros(self.rows, dtype=object if big else np.int64)
         lowered = np.zeros(self.rows, dtype=object if big else np.int64)
         for leaf in leaves:
-            total += _integers([0 if r.score is None else int(r.score.scaleb(digits)) for r in leaf.results])[leaf.codes]
+            units = leaf.score_cents if digits == self.cs.decimals else _integers(
+                [0 if r.score is None else int(r.score.scaleb(digits)) for r in leaf.results])
+            total += units[leaf.codes]
             lowered[leaf.not_applicable] += int(leaf.criterion.max_points.scaleb(digits))
         pairs = _combine(self.rows, [(pd.factorize(column)[0], self.rows) for column in (total, lowered)])
         achieved, max_total, per_100 = [], [], []
@@ -493,6 +502,7 @@ def score_table(cs: CriteriaSet, level_code: str, frame: pd.DataFrame, today: da
     docstring for the columns); `parameters`: year parameter overrides for every row, as score_unit's."""
     level = cs.level(level_code)
     params = year_parameters(cs, parameters)
+    raw_reads: dict = {}
     with _no_cycle_collection():
-        leaves = {crit.key: score_leaf_column(cs, crit, frame, params, today) for crit in level.leaves()}
+        leaves = {crit.key: score_leaf_column(cs, crit, frame, params, today, raw_reads) for crit in level.leaves()}
         return BatchResult(cs, level, frame, leaves)

@@ -65,23 +65,32 @@ class ReadValue:
     blocks: bool = False
 
 
-def read_input(crit: Criterion, spec, raw, year, today) -> ReadValue:
+def read_input(crit: Criterion, spec, raw, year, today, reading=None) -> ReadValue:
+    """`reading`: read_raw's result for this raw value and spec, if already known."""
     field_name = f"{crit.key}_{spec.name}"
-    try:
-        value = parse_input(spec, raw, field_name)
-    except InputError as exc:
-        finding = Finding("WRONG_TYPE", crit.key, f"{crit.key} – {spec.label}: {exc}", name=field_name)
+    value, error, problem = reading or read_raw(spec, raw, year, today)
+    if error is not None:
+        finding = Finding("WRONG_TYPE", crit.key, f"{crit.key} – {spec.label}: {InputError(field_name, error)}",
+                          name=field_name)
         return ReadValue(None, False, finding, wrong_type=True, blocks=True)
-    blank = is_blank(raw)
-    if value is None and spec.default is not None:
-        value = spec.default  # e.g. no late data entries written down = none
-    problem = None if value is None else range_problems(spec, value, year, today, raw)
     if not problem:
-        return ReadValue(value, blank)
+        return ReadValue(value, is_blank(raw))
     severity, message = problem
     finding = Finding("INPUT_OUT_OF_RANGE", crit.key, f"{crit.key} – {spec.label}: {message}",
                       severity=severity if severity != "error" else "", name=field_name)
-    return ReadValue(value, blank, finding, blocks=severity == "error")
+    return ReadValue(value, is_blank(raw), finding, blocks=severity == "error")
+
+
+def read_raw(spec, raw, year, today) -> tuple:
+    """(value, the parser's message when it cannot read it, the range problem): what reading a raw
+    value gives whatever the cell — the same for every criterion's input of the same type."""
+    try:
+        value = parse_input(spec, raw, None)
+    except InputError as exc:
+        return None, str(exc), None
+    if value is None and spec.default is not None:
+        value = spec.default  # e.g. no late data entries written down = none
+    return value, None, None if value is None else range_problems(spec, value, year, today, raw)
 
 
 def input_form(crit: Criterion, blank) -> list:
