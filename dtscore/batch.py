@@ -4,8 +4,8 @@ The scalar engine (dtscore.scoring) stays the reference, and its own pieces do t
 judging, so results, findings and messages are the same by construction; what the batch engine
 changes is how often they run:
 
-- each column is factorized once (pandas) and each DISTINCT cell value is read once by the scalar
-  reader (`read_input`: parsing, range check, the finding's message), as pandas' to_datetime(cache=
+- each column is factorized once (pandas) and each DISTINCT raw value is read once per table and
+  input type by the scalar reader (`read_raw`: parsing, range check), as pandas' to_datetime(cache=
   True) does; rows then carry integer codes;
 - a criterion's rows with the same readings (and not-applicable switch) share an input state, found
   by integer arithmetic on the codes; each state is judged once (`judge_leaf`) and the states that
