@@ -6,7 +6,6 @@ code 0 when every file was read (with or without findings), 1 when any could not
 import glob
 import json
 import sys
-from dataclasses import replace
 from datetime import date
 from functools import partial
 from pathlib import Path
@@ -57,17 +56,6 @@ def _refused(path, folders) -> Validation | None:
     return Validation(str(path), error=problem[0].lower() + problem[1:]) if problem else None
 
 
-def _check(path, **options):
-    """consolidation.read_one without the workbook's cells: findings are already located, nothing
-    this command prints or reports reads them, and they are most of what a worker sends back."""
-    from ..consolidation import read_one
-
-    read = read_one(path, **options)
-    if read.validation.submission is not None:
-        read.validation.submission = replace(read.validation.submission, cells={})
-    return read
-
-
 def check_all(files, folders, today, sets, progress=False) -> list:
     """Each file's Validation, in order. Many files are spread over the cores by consolidation's
     reader (one process per core, a file that kills its process reported, not fatal)."""
@@ -76,9 +64,9 @@ def check_all(files, folders, today, sets, progress=False) -> list:
     if len(files) == 1:
         checked = [validate_file(path, today=today, criteria_sets=sets) for path in todo]
     else:
-        from ..consolidation import read_all  # only here: it imports what one file does not need
+        from ..consolidation import read_all, read_unit  # only here: it imports what one file does not need
 
-        read = partial(_check, today=today, criteria_sets=sets)
+        read = partial(read_unit, today=today, criteria_sets=sets)  # without the cells: nothing printed reads them
         checked = [r.validation for r in read_all(todo, progress=progress, read=read, desc="Đang kiểm tra")]
     it = iter(checked)
     return [refused[i] if i in refused else next(it) for i in range(len(files))]
