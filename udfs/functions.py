@@ -498,14 +498,14 @@ def _table_at_once(cs, lv, layout, rows) -> list:
     """DT_SCORE_TABLE through the batch engine (dtscore.batch): the same cells as scoring the rows
     one by one. Each distinct result of a criterion is turned into a cell once and spread over its
     rows by index; only rows with an error cell or a blocking finding are looked at one by one."""
-    units = [i for i, row in enumerate(rows) if not all(is_blank(v) for v in row)]
+    units = [i for i, row in enumerate(rows) if not all(map(is_blank, row))]
     names = [_slot_name(leaf, spec) for _, slots in layout for leaf, spec in slots]
     columns = [list(col) for col in zip(*(rows[i] for i in units))] or [[] for _ in names]
     problems: dict = {criterion.key: {} for criterion, _ in layout}  # key → {unit: its first error cell}
     start = 0
     for criterion, slots in layout:
         for j, (leaf, spec) in enumerate(slots, start):
-            if any(xl.is_error(text) for text in {v for v in columns[j] if type(v) is str}):
+            if any(map(xl.is_error, set(columns[j]))):  # each distinct cell once
                 for i, value in enumerate(columns[j]):
                     if xl.is_error(value):
                         problems[criterion.key].setdefault(i, f"ô {_slot_name(leaf, spec)} đang lỗi {value.strip()}")

@@ -37,12 +37,16 @@ def plain_result(value):
     xlwings' own per-cell writing (NaN, an error text such as "#N/A", dates…)."""
     if not _rows(value):
         return None
-    types = {*map(type, chain.from_iterable(value))}
+    try:
+        cells = set(chain.from_iterable(value))  # each distinct cell looked at once (a table repeats its scores)
+    except TypeError:  # an unhashable cell (a list, a mapping): not a plain cell
+        return None
+    types = {*map(type, cells)}
     if not types <= _PLAIN_OUT:
         return None
-    if float in types and any(v != v for v in chain.from_iterable(value)):  # NaN: xlwings writes #NUM!
+    if float in types and any(v != v for v in cells):  # NaN: xlwings writes #NUM!
         return None
-    if str in types and any(type(v) is str and v[:1] == "#" for v in chain.from_iterable(value)):
+    if str in types and any(type(v) is str and v[:1] == "#" for v in cells):
         return None
     return [["" if v is None else v for v in row] if None in row else row for row in value]
 
