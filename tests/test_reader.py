@@ -11,6 +11,9 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.workbook.defined_name import DefinedName
 
 from dtscore.errors import WorkbookError
+from dtscore.limits import limits_set
+from dtscore.submission import Submission
+from dtscore.workbook import reader
 from dtscore.workbook.reader import read_workbook
 from tests import validate_fixtures as vf
 
@@ -215,3 +218,67 @@ def test_damaged_bytes_give_a_workbook_error_or_a_submission(files, tmp_path):
             read_workbook(path)
         except WorkbookError as exc:
             assert "\n" not in str(exc)
+
+
+# -- a small sheet part parsed at once reads exactly what the stream reads --------------------------
+
+
+def _outcome(path, streamed: bool, monkeypatch):
+    """(submission or error text, rows and cells counted) of one read, the sheets parsed at once or streamed."""
+    seen = []
+    real = reader._Package.read_cells
+
+    def counting(book, part, wanted):
+        try:
+            return real(book, part, wanted)
+        finally:
+            seen.append(book.cells_seen)
+
+    with monkeypatch.context() as mp:
+        mp.setattr(reader._Package, "read_cells", counting)
+        if streamed:
+            mp.setattr(reader._Package, "_plain_rows", lambda book, part: None)
+        try:
+            result = read_workbook(path)
+        except WorkbookError as exc:
+            result = str(exc)
+    return result, seen
+
+
+def _same_either_way(path, monkeypatch):
+    at_once, streamed = _outcome(path, False, monkeypatch), _outcome(path, True, monkeypatch)
+    assert at_once == streamed
+    return at_once
+
+
+def test_sheets_parsed_at_once_read_what_the_stream_reads(files, tmp_path, monkeypatch):
+    import random
+
+    parsed_at_once = []
+    plain_rows = reader._Package._plain_rows
+    monkeypatch.setattr(reader._Package, "_plain_rows",
+                        lambda book, part: parsed_at_once.append(plain_rows(book, part)) or parsed_at_once[-1])
+    sub, seen = _same_either_way(files["clean"], monkeypatch)
+    assert sub.claimed["H01"] == vf.clean_values()["H01_claimed"] and all(parsed_at_once)
+    # the same limit errors at the same rows and cells: refused one element before the stream's last
+    with limits_set(cells=seen[-1] - 1):
+        assert "số ô và hàng" in _same_either_way(files["clean"], monkeypatch)[0]
+    with limits_set(cells=seen[-1]):
+        assert _same_either_way(files["clean"], monkeypatch)[0] == sub
+
+    # another shape (a cell inside a cell): streamed, and read as the stream always did
+    wb = load_workbook(files["clean"])
+    ws, note = vf.destination(wb, "H09_note")
+    nested = vf.rewrite_cells(files["clean"], tmp_path / "nested.xlsx", ws.title,
+                              {note: lambda element: f'<c r="ZZ1">{element}</c>'})
+    parsed_at_once.clear()
+    assert isinstance(_same_either_way(nested, monkeypatch)[0], Submission) and None in parsed_at_once
+
+    # damaged bytes (a part that does not parse to its end is streamed): the same submission or message
+    data, rng, path = files["clean"].read_bytes(), random.Random(11), tmp_path / "damaged.xlsx"
+    for _ in range(60):
+        damaged = bytearray(data)
+        for _ in range(rng.choice([1, 3, 10])):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        path.write_bytes(bytes(damaged))
+        _same_either_way(path, monkeypatch)

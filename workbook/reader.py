@@ -18,6 +18,7 @@ import stat
 import struct
 import zipfile
 import zlib
+from contextlib import closing
 from datetime import datetime, timedelta
 from functools import lru_cache
 from io import BytesIO
@@ -242,22 +243,18 @@ class _Package:
         return self._formats
 
     def read_cells(self, part, wanted: set) -> dict:
-        """{coord: CellInfo fields} for the wanted coordinates of one sheet part, streaming."""
+        """{coord: CellInfo fields} for the wanted coordinates of one sheet part."""
         found: dict = {}
         masters: dict = {}
         remaining = set(wanted)
-        cell_tag, row_tag, data_tag, formula_tag = (self.ns + tag for tag in ("c", "row", "sheetData", "f"))
+        cell_tag, formula_tag = self.ns + "c", self.ns + "f"
         most = limits.LIMITS.cells
-        with self._stream(part) as fh:
-            for _, elem in ET.iterparse(fh, events=("end",)):
-                tag = elem.tag
-                if tag == cell_tag or tag == row_tag:
-                    self.cells_seen += 1  # rows count too: a sheet of empty rows is no lighter to stream
-                    if self.cells_seen > most:
-                        raise limits.exceeded("số ô và hàng đã đọc", self.cells_seen, most)
-                if tag != cell_tag:
-                    if tag == row_tag or tag == data_tag:
-                        elem.clear()
+        with closing(self._cells_and_rows(part)) as elements:
+            for elem in elements:
+                self.cells_seen += 1  # rows count too: a sheet of empty rows is no lighter to stream
+                if self.cells_seen > most:
+                    raise limits.exceeded("số ô và hàng đã đọc", self.cells_seen, most)
+                if elem.tag != cell_tag:
                     continue
                 coord = elem.get("r")
                 f = elem.find(formula_tag)
@@ -268,6 +265,40 @@ class _Package:
                     if not remaining:
                         break
         return found
+
+    def _cells_and_rows(self, part):
+        """The part's `c` and `row` elements in the order a stream ends them (a row after its cells).
+        A small part of the usual shape is parsed at once (fewer steps in Python); any other is streamed."""
+        cell_tag, row_tag, data_tag = (self.ns + tag for tag in ("c", "row", "sheetData"))
+        rows = self._plain_rows(part) if self.archive.getinfo(part).file_size <= _SHARED_BYTES else None
+        if rows is not None:
+            for row in rows:
+                yield from row
+                yield row
+            return
+        with self._stream(part) as fh:
+            for _, elem in ET.iterparse(fh, events=("end",)):
+                tag = elem.tag
+                if tag == cell_tag or tag == row_tag:
+                    yield elem
+                if tag == row_tag or tag == data_tag:
+                    elem.clear()
+
+    def _plain_rows(self, part) -> list | None:
+        """The rows of a sheet part parsed at once, when every `c` is in a `row` of `sheetData` and holds
+        no other; None to stream the part instead: another shape, or a part that does not parse to its end
+        (a stream may find every wanted cell before the damage, and otherwise fails as it always did)."""
+        cell_tag, row_tag, data_tag = (self.ns + tag for tag in ("c", "row", "sheetData"))
+        try:
+            root = ET.fromstring(self._part(part))
+        except Exception:  # noqa: BLE001 — the stream gives the verdict
+            return None
+        data = root.find(data_tag)
+        rows = data.findall(row_tag) if data is not None else []
+        cells = sum(len(row.findall(cell_tag)) for row in rows)
+        plain = (len(rows) == (0 if data is None else len(data)) and cells == sum(len(row) for row in rows)
+                 and len(rows) == sum(1 for _ in root.iter(row_tag)) and cells == sum(1 for _ in root.iter(cell_tag)))
+        return rows if plain else None
 
     @staticmethod
     def _formula(f, coord, masters):
