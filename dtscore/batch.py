@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,7 @@ from .decimals import fmt_vn, round_half_up
 from .findings import Finding
 from .results import NOT_APPLICABLE, SCORED, UNSCORED, CriterionResult, UnitResult
 from .scoring import (
+    ReadValue,
     claim_above_max,
     claim_mismatch,
     claims_on_not_applicable,
@@ -57,8 +59,7 @@ _type_of = np.frompyfunc(type, 1, 1)
 _INT64_SAFE = 2**62  # integers compared as int64 below this; a larger self-score is compared as a Python int
 
 
-@dataclass(frozen=True)
-class LeafResult:
+class LeafResult(NamedTuple):  # a tuple: thousands are made per table
     """One input state of a leaf criterion (its not-applicable switch and inputs, as read), judged
     by the scalar engine: status, score, parsed values and the findings of the inputs (the
     self-score's and evidence's findings come after them, per row: LeafColumn.findings)."""
@@ -94,13 +95,17 @@ def distinct(values: np.ndarray) -> tuple:
         codes, _ = pd.factorize(np.array([f"{type(v).__qualname__}:{v!r}" for v in values], dtype=object))
         return codes, list(values[_first_rows(codes)])
     blank = codes < 0
-    if pd.api.types.infer_dtype(uniques, skipna=True) in ("string", "empty"):  # text only: no look-alikes
+    kinds = {*map(type, values)}
+    if kinds <= {str, type(None)}:  # text only: no look-alikes
         return np.where(blank, len(uniques), codes), [*uniques, None]
     if blank.any():
         values = values.copy()
         values[blank] = BLANK
-    types, _ = pd.factorize(_type_of(values))
-    codes, _ = pd.factorize(np.where(blank, -1, codes) * (types.max() + 1) + types)
+    if len(kinds - {type(None)}) > 1:  # look-alikes of other types (1, 1.0, True): told apart by type
+        types, _ = pd.factorize(_type_of(values))
+        codes, _ = pd.factorize(np.where(blank, -1, codes) * (types.max() + 1) + types)
+    elif blank.any():  # one type (and NaN, NA, NaT as blanks): only the blank to number in order
+        codes, _ = pd.factorize(codes)
     cells = values[_first_rows(codes)]
     ambiguous = np.array([isinstance(v, Decimal) or (isinstance(v, float) and v == 0) for v in cells], dtype=bool)
     if ambiguous.any():  # the few rows holding such numbers: told apart by repr
@@ -294,25 +299,35 @@ class LeafColumn:
                                depth=crit.depth)
 
 
+def _raw_reading(spec, cell, year, today) -> tuple:
+    """(read_raw's result, what tells readings apart: the value as spelled, message, blank; the
+    ReadValue when reading gave no finding — then it is every criterion's, else None)."""
+    raw = read_raw(spec, cell, year, today)
+    value, error, problem = raw
+    plain = ReadValue(value, is_blank(cell)) if error is None and not problem else None
+    return raw, (repr(value), error, problem, is_blank(cell)), plain
+
+
 def score_leaf_column(cs, crit: Criterion, frame: pd.DataFrame, params: dict, today, raw_reads=None) -> LeafColumn:
     """`raw_reads`: read_raw's results by input type and raw value, shared by the table's columns."""
     rows = len(frame)
     raw_reads = {} if raw_reads is None else raw_reads
     specs = {s.name: s for form in [crit.inputs, *crit.rule_kind.alternatives(crit.params)] for s in form}
     # each distinct cell of each input read once; equal readings ("90%" and 0.9) share a code
-    readings, codes = {}, {}
+    readings: dict = {}
+    codes: dict = {}
     for name, spec in specs.items():
         cell_codes, cells = _column(frame, f"{crit.key}_{name}")
         known: dict = {}
-        reading_of = []
+        readings[name], reading_of = [], []
         for cell in cells:
             key = (spec.type, spec.options, spec.default, type(cell), repr(cell))
-            raw = raw_reads.get(key) or raw_reads.setdefault(key, read_raw(spec, cell, cs.year, today))
-            same = (repr(raw[0]), *raw[1:], is_blank(cell))  # the reading's value (as spelled), message, blank
-            if same not in known:
-                known[same] = (len(known), read_input(crit, spec, cell, cs.year, today, raw))
-            reading_of.append(known[same][0])
-        readings[name] = [reading for _, reading in known.values()]
+            raw, same, plain = raw_reads.get(key) or raw_reads.setdefault(key, _raw_reading(spec, cell, cs.year, today))
+            code = known.get(same)
+            if code is None:
+                code = known[same] = len(known)
+                readings[name].append(plain or read_input(crit, spec, cell, cs.year, today, raw))
+            reading_of.append(code)
         codes[name] = np.array(reading_of, dtype=np.int64)[cell_codes] if rows else np.zeros(0, dtype=np.int64)
     switch_codes, switches = _column(frame, f"{crit.key}_not_applicable")
     switched = np.array([truthy(s) for s in switches], dtype=bool)[switch_codes]
@@ -321,12 +336,14 @@ def score_leaf_column(cs, crit: Criterion, frame: pd.DataFrame, params: dict, to
     first = _first_rows(state_codes)
     judged, found_per_state, to_score = [], [], []
     forms: dict = {}  # the form a unit filled, by which inputs are blank
-    for row in first:
-        read = {name: readings[name][codes[name][row]] for name in specs}
+    names = list(specs)
+    per_state = [[readings[n][c] for c in codes[n][first].tolist()] for n in names]
+    for on, *reads in zip(switched[first].tolist(), *per_state):
+        read = dict(zip(names, reads))
         found: list = []
-        blanks = tuple(r.blank for r in read.values())
+        blanks = tuple(r.blank for r in reads)
         used = forms.get(blanks) or forms.setdefault(blanks, input_form(crit, lambda name, read=read: read[name].blank))
-        judged.append(judge_leaf(crit, bool(switched[row]), used, [read[spec.name] for spec in used], found))
+        judged.append(judge_leaf(crit, on, used, [read[spec.name] for spec in used], found))
         found_per_state.append(found)
         if isinstance(judged[-1], dict):  # the inputs reach the rule
             to_score.append(len(judged) - 1)

@@ -136,6 +136,21 @@ def test_equal_values_read_differently_are_told_apart():
     assert [repr(cells[c]) for c in codes] == [repr(v) for v in column]
 
 
+@pytest.mark.parametrize("values", [
+    [0.0, None, -0.0, 1.5, float("nan"), 1.5, 0.0, None],  # one type: blanks and signed zeros
+    [Decimal("1.0"), None, Decimal("1"), Decimal("1.0"), Decimal("1.00")],  # one type: exponents
+    [1.5, np.float64(1.5), 2, np.int64(2), True, 1, None, 1.5],  # look-alikes of other types
+    [date(2023, 3, 31), None, datetime(2023, 3, 31), date(2023, 3, 31)],
+])  # fmt: skip
+def test_distinct_tells_apart_what_is_read_differently(values):
+    column = np.empty(len(values), dtype=object)
+    column[:] = values
+    codes, cells = distinct(column)
+    spelled = [(type(v), repr(v)) if v is not None and v == v else None for v in values]  # NaN: blank
+    assert [(type(cells[c]), repr(cells[c])) if cells[c] is not None else None for c in codes] == spelled
+    assert len(cells) == len(set(spelled))
+
+
 def test_a_text_column_keeps_blanks_blank():
     column = np.empty(4, dtype=object)
     column[:] = [None, "x", None, "  "]
