@@ -141,9 +141,12 @@ def _cells(frame: pd.DataFrame, name: str) -> np.ndarray:
 
 
 def _combine(rows: int, columns: list) -> np.ndarray:
-    """Codes of the distinct combinations of several code columns (integer arithmetic)."""
+    """Codes of the distinct combinations of several code columns (integer arithmetic); a column
+    of one code changes nothing."""
     key = np.zeros(rows, dtype=np.int64)
     for codes, count in columns:
+        if count < 2 or not codes.any():
+            continue
         key, _ = pd.factorize(key * count + codes)
     return key
 
@@ -217,12 +220,14 @@ class LeafColumn:
         self._evidence_codes, self._evidence_texts = evidence_codes, evidence_texts
         self._after: np.ndarray | None = None
         d = cs.decimals
-        status = [r.status for r in results]
-        self.not_applicable = np.array([s == NOT_APPLICABLE for s in status], dtype=bool)[codes]
+        status = _objects([r.status for r in results])
+        scores = [r.score for r in results]
+        self.not_applicable = (status == NOT_APPLICABLE)[codes]
         # the claim check (scoring._check_claim) column-wise: everything in units of the last decimal
-        self.score_cents = _integers([0 if r.score is None else int(r.score.scaleb(d)) for r in results])
-        checked = np.array([s in (SCORED, UNSCORED) and r.score is not None for s, r in zip(status, results)], dtype=bool)
-        positive = np.array([bool(r.score and r.score > 0) for r in results], dtype=bool)
+        # (exact: a score is rounded to the set's decimals, or 0)
+        self.score_cents = _integers([0 if s is None else int(s.scaleb(d)) for s in scores])
+        checked = ((status == SCORED) | (status == UNSCORED)) & np.array([s is not None for s in scores], dtype=bool)
+        positive = self.score_cents > 0
         written = np.array([bool(t) for t in evidence_texts], dtype=bool)[evidence_codes]
         self.has_claim = np.array([c is not None for c in claims.claimed], dtype=bool)[claims.codes]
         self.mismatch = self.has_claim & checked[codes] & (claims.cents[claims.codes] != self.score_cents[codes])
@@ -320,9 +325,10 @@ def score_leaf_column(cs, crit: Criterion, frame: pd.DataFrame, params: dict, to
         cell_codes, cells = _column(frame, f"{crit.key}_{name}")
         known: dict = {}
         readings[name], reading_of = [], []
+        read_as_spec = raw_reads.setdefault((spec.type, spec.options, spec.default), {})
         for cell in cells:
-            key = (spec.type, spec.options, spec.default, type(cell), repr(cell))
-            raw, same, plain = raw_reads.get(key) or raw_reads.setdefault(key, _raw_reading(spec, cell, cs.year, today))
+            key = (type(cell), repr(cell))
+            raw, same, plain = read_as_spec.get(key) or read_as_spec.setdefault(key, _raw_reading(spec, cell, cs.year, today))
             code = known.get(same)
             if code is None:
                 code = known[same] = len(known)
@@ -335,15 +341,17 @@ def score_leaf_column(cs, crit: Criterion, frame: pd.DataFrame, params: dict, to
     state_codes = _combine(rows, [(switched, 2)] + [(codes[n], len(readings[n])) for n in specs])
     first = _first_rows(state_codes)
     judged, found_per_state, to_score = [], [], []
-    forms: dict = {}  # the form a unit filled, by which inputs are blank
+    forms: dict = {}  # the form a unit filled (its specs, their places in `names`), by which inputs are blank
     names = list(specs)
     per_state = [[readings[n][c] for c in codes[n][first].tolist()] for n in names]
     for on, *reads in zip(switched[first].tolist(), *per_state):
-        read = dict(zip(names, reads))
+        blanks = tuple([r.blank for r in reads])
+        if blanks not in forms:
+            used = input_form(crit, lambda name, reads=reads: reads[names.index(name)].blank)
+            forms[blanks] = used, [names.index(spec.name) for spec in used]
+        used, places = forms[blanks]
         found: list = []
-        blanks = tuple(r.blank for r in reads)
-        used = forms.get(blanks) or forms.setdefault(blanks, input_form(crit, lambda name, read=read: read[name].blank))
-        judged.append(judge_leaf(crit, on, used, [read[spec.name] for spec in used], found))
+        judged.append(judge_leaf(crit, on, used, [reads[i] for i in places], found))
         found_per_state.append(found)
         if isinstance(judged[-1], dict):  # the inputs reach the rule
             to_score.append(len(judged) - 1)
@@ -444,10 +452,9 @@ class BatchResult:
             achieved.append(Decimal(int(total[row])).scaleb(-digits))
             max_total.append(self.level.max_total - Decimal(int(lowered[row])).scaleb(-digits))
             per_100.append(round_half_up(achieved[-1] / max_total[-1] * 100, self.cs.decimals) if max_total[-1] > 0 else None)
-        pairs_of_rows = pairs.tolist()
-        self.total = [achieved[p] for p in pairs_of_rows]
-        self.max_total = [max_total[p] for p in pairs_of_rows]
-        self.total_100 = [per_100[p] for p in pairs_of_rows]
+        self.total = _objects(achieved)[pairs].tolist()
+        self.max_total = _objects(max_total)[pairs].tolist()
+        self.total_100 = _objects(per_100)[pairs].tolist()
         self.index = [None] * self.rows
 
     def _add_up_row_by_row(self):

@@ -505,7 +505,7 @@ def _table_at_once(cs, lv, layout, rows) -> list:
     start = 0
     for criterion, slots in layout:
         for j, (leaf, spec) in enumerate(slots, start):
-            if any(map(xl.is_error, set(columns[j]))):  # each distinct cell once
+            if str in {*map(type, columns[j])} and any(map(xl.is_error, set(columns[j]))):  # each distinct text once
                 for i, value in enumerate(columns[j]):
                     if xl.is_error(value):
                         problems[criterion.key].setdefault(i, f"ô {_slot_name(leaf, spec)} đang lỗi {value.strip()}")
@@ -516,10 +516,15 @@ def _table_at_once(cs, lv, layout, rows) -> list:
     shown, start = [], 0
     for criterion, slots in layout:
         leaf = result.leaves[criterion.key]
-        blocking = [next((f.message for f in r.findings if f.severity == "error"), None) for r in leaf.results]
-        per_result = np.empty(len(leaf.results), dtype=object)
+        blocking = [r.findings and next((f.message for f in r.findings if f.severity == "error"), None) or None
+                    for r in leaf.results]
+        # a result's cell depends on its status, score (exact in the set's decimals) and blocking message
+        shows = list(zip([r.status for r in leaf.results], leaf.score_cents.tolist(), blocking))
         entered = [True]  # a blocking result's rows where nothing is entered are blanked below
-        per_result[:] = [_as_cell(_shown(criterion, r.status, r.score, b, entered, None)) for r, b in zip(leaf.results, blocking)]
+        cell_of = {k: _as_cell(_shown(criterion, r.status, r.score, k[2], entered, None))
+                   for k, r in dict(zip(shows, leaf.results)).items()}  # each distinct one once
+        per_result = np.empty(len(leaf.results), dtype=object)
+        per_result[:] = [cell_of[k] for k in shows]
         cells = per_result[leaf.codes].tolist()
         for i in np.flatnonzero(np.array([b is not None for b in blocking], dtype=bool)[leaf.codes]).tolist():
             if all(is_blank(v) for v in rows[units[i]][start : start + len(slots)]):
