@@ -2,6 +2,7 @@
 and a one-line Vietnamese WorkbookError for every kind of file that is not a filled template."""
 
 import hashlib
+import re
 import zipfile
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +16,7 @@ from dtscore.limits import limits_set
 from dtscore.submission import Submission
 from dtscore.workbook import reader
 from dtscore.workbook.reader import read_workbook
+from tests import hostile
 from tests import validate_fixtures as vf
 
 DATA = Path(__file__).parent / "data" / "validate"
@@ -273,6 +275,23 @@ def test_sheets_parsed_at_once_read_what_the_stream_reads(files, tmp_path, monke
                               {note: lambda element: f'<c r="ZZ1">{element}</c>'})
     parsed_at_once.clear()
     assert isinstance(_same_either_way(nested, monkeypatch)[0], Submission) and None in parsed_at_once
+
+    # a wanted cell after sheetData, or a name pointing at a cell that is not there: the part is streamed
+    _, evidence = vf.destination(wb, "H09_evidence")
+    with zipfile.ZipFile(files["clean"]) as z:
+        part = hostile.part_of(z, ws.title)
+
+    def evidence_after_the_rows(name, xml):
+        if name != part:
+            return xml
+        cell = re.search(rb'<c r="%s"(?: [^>]*)?(?:/>|>.*?</c>)' % evidence.encode(), xml, re.S).group(0)
+        return xml.replace(cell, b"").replace(b"</sheetData>", b"</sheetData>" + cell)
+
+    late = _same_either_way(hostile.rewrite(files["clean"], tmp_path / "late.xlsx", evidence_after_the_rows),
+                            monkeypatch)[0]
+    assert late.evidence == sub.evidence and sub.evidence["H09"] and late.cells["H09_evidence"].coord == evidence
+    away = hostile.retarget(files["clean"], tmp_path / "away.xlsx", "H09_evidence", f"'{ws.title}'!$ZZ$900")
+    assert _same_either_way(away, monkeypatch)[0].evidence["H09"] is None
 
     # damaged bytes (a part that does not parse to its end is streamed): the same submission or message
     data, rng, path = files["clean"].read_bytes(), random.Random(11), tmp_path / "damaged.xlsx"

@@ -3,8 +3,8 @@
 One pass over the file: the .xlsx (a zip of XML parts) is parsed directly, so each named cell
 yields its formula and the value the last program cached for it at the same time (openpyxl would
 need two full loads for that: one with data_only=True). Only the parts the names point into are
-parsed, and a sheet's XML is streamed and abandoned once every wanted cell has been seen, which
-keeps validating thousands of workbooks cheap.
+parsed; a template's sheet is parsed at once up to the end of its cells, any other sheet streamed
+and abandoned once every wanted cell has been seen, which keeps validating thousands of workbooks cheap.
 
 Never relies on cell positions: a cell is reached only through its name. Every problem with the
 file itself is a WorkbookError with a one-line Vietnamese reason.
@@ -243,39 +243,45 @@ class _Package:
         return self._formats
 
     def read_cells(self, part, wanted: set) -> dict:
-        """{coord: CellInfo fields} for the wanted coordinates of one sheet part."""
+        """{coord: CellInfo fields} for the wanted coordinates of one sheet part. A small part of the
+        usual shape is parsed at once, up to the end of its cells (fewer steps in Python); should a
+        wanted cell not be among them, or the part have another shape, it is streamed."""
+        rows = self._plain_rows(part) if self.archive.getinfo(part).file_size <= _SHARED_BYTES else None
+        if rows is not None:
+            seen = self.cells_seen
+            found = self._take(_in_stream_order(rows), wanted)
+            if len(found) == len(wanted):
+                return found
+            self.cells_seen = seen  # a cell is missing: the whole part is streamed, as it always was
+        with closing(self._streamed(part)) as elements:
+            return self._take(elements, wanted)
+
+    def _take(self, elements, wanted) -> dict:
+        """The wanted cells among `c` and `row` elements in the order a stream ends them, counted."""
         found: dict = {}
         masters: dict = {}
         remaining = set(wanted)
         cell_tag, formula_tag = self.ns + "c", self.ns + "f"
         most = limits.LIMITS.cells
-        with closing(self._cells_and_rows(part)) as elements:
-            for elem in elements:
-                self.cells_seen += 1  # rows count too: a sheet of empty rows is no lighter to stream
-                if self.cells_seen > most:
-                    raise limits.exceeded("số ô và hàng đã đọc", self.cells_seen, most)
-                if elem.tag != cell_tag:
-                    continue
-                coord = elem.get("r")
-                f = elem.find(formula_tag)
-                formula = None if f is None else self._formula(f, coord, masters)
-                if coord in remaining:
-                    found[coord] = self._cell(elem, formula)
-                    remaining.discard(coord)
-                    if not remaining:
-                        break
+        for elem in elements:
+            self.cells_seen += 1  # rows count too: a sheet of empty rows is no lighter to stream
+            if self.cells_seen > most:
+                raise limits.exceeded("số ô và hàng đã đọc", self.cells_seen, most)
+            if elem.tag != cell_tag:
+                continue
+            coord = elem.get("r")
+            f = elem.find(formula_tag)
+            formula = None if f is None else self._formula(f, coord, masters)
+            if coord in remaining:
+                found[coord] = self._cell(elem, formula)
+                remaining.discard(coord)
+                if not remaining:
+                    break
         return found
 
-    def _cells_and_rows(self, part):
-        """The part's `c` and `row` elements in the order a stream ends them (a row after its cells).
-        A small part of the usual shape is parsed at once (fewer steps in Python); any other is streamed."""
+    def _streamed(self, part):
+        """The part's `c` and `row` elements, streamed in the order they end (a row after its cells)."""
         cell_tag, row_tag, data_tag = (self.ns + tag for tag in ("c", "row", "sheetData"))
-        rows = self._plain_rows(part) if self.archive.getinfo(part).file_size <= _SHARED_BYTES else None
-        if rows is not None:
-            for row in rows:
-                yield from row
-                yield row
-            return
         with self._stream(part) as fh:
             for _, elem in ET.iterparse(fh, events=("end",)):
                 tag = elem.tag
@@ -285,12 +291,18 @@ class _Package:
                     elem.clear()
 
     def _plain_rows(self, part) -> list | None:
-        """The rows of a sheet part parsed at once, when every `c` is in a `row` of `sheetData` and holds
-        no other; None to stream the part instead: another shape, or a part that does not parse to its end
-        (a stream may find every wanted cell before the damage, and otherwise fails as it always did)."""
+        """The rows of a sheet part parsed at once up to the end of sheetData (what follows — protection,
+        merged cells, validations — is never read, as a stream stops once it has every wanted cell),
+        when every `c` there is in a `row` of sheetData and holds no other; None to stream the part
+        instead: another shape, or a part that does not parse (a stream may find every wanted cell
+        before the damage, and otherwise fails as it always did)."""
         cell_tag, row_tag, data_tag = (self.ns + tag for tag in ("c", "row", "sheetData"))
         try:
-            root = ET.fromstring(self._part(part))
+            xml = self._part(part)
+            end = xml.find(_DATA_END)
+            if end < 0 or xml.count(b"<sheetData") != 1:
+                return None
+            root = ET.fromstring(xml[: end + len(_DATA_END)] + b"</worksheet>")
         except Exception:  # noqa: BLE001 — the stream gives the verdict
             return None
         data = root.find(data_tag)
@@ -350,6 +362,15 @@ class _Package:
         if number.is_integer() and "e" not in raw.lower() and "." not in raw:
             number = int(raw)
         return formula, number, "n", number_format
+
+
+_DATA_END = b"</sheetData>"
+
+
+def _in_stream_order(rows):
+    for row in rows:
+        yield from row
+        yield row
 
 
 # The parts every workbook of one template shares, parsed once per distinct content (the bytes are
