@@ -23,7 +23,8 @@ def to_decimal(x) -> Decimal:
 
 def round_half_up(x, digits: int = 2) -> Decimal:
     """ROUND as Excel does it: halves away from zero (2.675 → 2.68, -2.5 → -3)."""
-    return to_decimal(x).quantize(_QUANTA.get(digits) or Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    quantum = _QUANTA.get(digits) if type(digits) is int else None  # (2.0 is refused by scaleb, as before)
+    return to_decimal(x).quantize(quantum or Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
 _QUANTA = {digits: Decimal(1).scaleb(-digits) for digits in range(7)}  # 1, 0.1, 0.01…: made once

@@ -2,6 +2,8 @@
 shows for that unit's criterion alone, and each total what score_unit gives the unit — on
 generated tables of typed text, numbers, blanks, error cells and spare blank rows."""
 
+import gc
+
 import numpy as np
 import pytest
 
@@ -45,3 +47,15 @@ def test_each_cell_is_dt_score_of_that_unit(level_code):
 
 def test_pools_cover_every_input_type():
     assert set(POOLS) == {"date", "ratio", "count", "number"}
+
+
+def test_the_cyclic_collector_runs_again_after_a_table():
+    gc.enable()
+    functions.DT_SCORE_TABLE("soctrang-2023", "xa", [["X03"]], [[0.54], ["#N/A"], ["abc"]])
+    assert gc.isenabled()
+    gc.disable()
+    try:  # a caller's own pause is left as it was
+        functions.DT_SCORE_TABLE("soctrang-2023", "xa", [["X03"]], [[0.54]])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -27,7 +27,7 @@ try:  # the batch engine needs pandas; where there is none (xlwings Lite's Pyodi
     import numpy as np
     import pandas as pd
 
-    from dtscore.batch import score_table
+    from dtscore.batch import no_cycle_collection, score_table
 except ImportError:
     pd = None
 from dtscore.rules import Option, choices, counts, lateness, ratios
@@ -471,7 +471,8 @@ def DT_SCORE_TABLE(criteria_set, level, keys, inputs):
         per_key = "; ".join(f"{c.key}: {len(s)}" for c, s in layout) if len(layout) <= 20 else ""
         raise xl.UdfError(f"vùng số liệu có {len(rows[0])} cột, cần {width}" + (f" ({per_key})" if per_key else ""))
     if pd is not None and not any(c.is_group for c in lv.walk()) and not lv.index:
-        return _table_at_once(cs, lv, layout, rows)
+        with no_cycle_collection():  # the batch's objects die before the cyclic collector sees them
+            return _table_at_once(cs, lv, layout, rows)
     table = []
     for row in rows:
         if all(is_blank(v) for v in row):

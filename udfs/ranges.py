@@ -48,6 +48,8 @@ def plain_result(value):
         return None
     if str in types and any(type(v) is str and v[:1] == "#" for v in cells):
         return None
+    if None not in cells:
+        return value
     return [["" if v is None else v for v in row] if None in row else row for row in value]
 
 
