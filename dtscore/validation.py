@@ -202,11 +202,11 @@ def _check_locations(sub: Submission, cs: CriteriaSet, level) -> list:
     read from an off-screen cell instead of the one the unit and the reviewers see)."""
     expected = _expected_locations(cs, level.code)
     findings = []
-    keys = sorted(sub.keys, key=len, reverse=True)
     for name, info in sub.cells.items():
         want = expected.get(name)
         if want is None or (nfc(info.sheet), info.coord.replace("$", "")) == want:
             continue
+        keys = sorted(sub.keys, key=len, reverse=True)  # only for a retargeted name: rare
         key = split_row_name(name)[0] or next((k for k in keys if name.startswith(k + "_")), None)
         findings.append(Finding("NAME_RETARGETED", key,
                                 f"Tên vùng {name} trỏ tới {info.ref}, không phải ô của biểu mẫu "
