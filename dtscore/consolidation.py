@@ -173,9 +173,14 @@ def _read_in_workers(paths, workers, step, read) -> list:
 
 def batches(count, workers) -> list:
     """File numbers 0…count-1 in batches of at most BATCH_FILES, smaller when there are few files
-    (the last batches keep every worker busy)."""
-    size = max(1, min(BATCH_FILES, count // (4 * workers)))
-    return [list(range(i, min(i + size, count))) for i in range(0, count, size)]
+    and ever smaller toward the end: no worker waits long, idle, for another's last batch."""
+    most = max(1, min(BATCH_FILES, count // (4 * workers)))
+    out, start = [], 0
+    while start < count:
+        size = max(1, min(most, (count - start) // (2 * workers)))
+        out.append(list(range(start, start + size)))
+        start += size
+    return out
 
 
 def _read_batch(read, paths) -> list:
