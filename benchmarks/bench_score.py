@@ -33,7 +33,7 @@ sys.path.append(str(Path(__file__).resolve().parent.parent))
 
 from paired import Pairs, timed  # noqa: E402
 
-from dtscore.batch import score_table  # noqa: E402
+from dtscore.batch import score_table, table_units  # noqa: E402
 from dtscore.criteria import load_set  # noqa: E402
 from dtscore.scoring import score_unit  # noqa: E402
 
@@ -73,25 +73,9 @@ def make_table(cs, level, rows, seed) -> dict:
     return columns
 
 
-def unit_dicts(columns, rows) -> list:
-    units = []
-    for row in range(rows):
-        inputs, claimed, evidence = {}, {}, {}
-        for name, values in columns.items():
-            key, field = name.split("_", 1)
-            if field == "claimed":
-                claimed[key] = values[row]
-            elif field == "evidence":
-                evidence[key] = values[row]
-            else:
-                inputs.setdefault(key, {})[field] = values[row]
-        units.append((inputs, claimed, evidence))
-    return units
-
-
 def check(cs, level, columns, batch, rows):
     scores, statuses, findings = batch.scores(), batch.statuses(), batch.findings()
-    for row, (inputs, claimed, evidence) in enumerate(unit_dicts(columns, rows)):
+    for row, (inputs, claimed, evidence) in enumerate(table_units(columns, rows)):
         unit = score_unit(cs, level.code, inputs, claimed, evidence, today=TODAY)
         for leaf in level.leaves():
             expected = unit.criterion(leaf.key)
@@ -115,7 +99,7 @@ def main(argv=None):
         leaves = level.leaves()
         columns = make_table(cs, level, args.units, seed=len(leaves))
         frame = pd.DataFrame(columns)
-        sample = unit_dicts({k: v[: args.sample] for k, v in columns.items()}, min(args.sample, args.units))
+        sample = table_units({k: v[: args.sample] for k, v in columns.items()}, min(args.sample, args.units))
 
         def scalar(sample=sample, level_code=level_code):
             for inputs, claimed, evidence in sample:

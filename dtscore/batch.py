@@ -522,6 +522,26 @@ def units_frame(units: list) -> pd.DataFrame:
                         index=range(len(units)))
 
 
+def table_units(columns: dict, rows: int) -> list:
+    """units_frame's inverse: a table's columns ({"KEY_field": values}) as score_unit takes each of
+    its `rows` units, [(inputs, claimed, evidence), …] (the scalar engine run on a batch's table)."""
+    split = [(*name.split("_", 1), values) for name, values in columns.items()]
+    units = []
+    for row in range(rows):
+        inputs: dict = {}
+        claimed: dict = {}
+        evidence: dict = {}
+        for key, field, values in split:
+            if field == "claimed":
+                claimed[key] = values[row]
+            elif field == "evidence":
+                evidence[key] = values[row]
+            else:
+                inputs.setdefault(key, {})[field] = values[row]
+        units.append((inputs, claimed, evidence))
+    return units
+
+
 def score_table(cs: CriteriaSet, level_code: str, frame: pd.DataFrame, today: date | None = None,
                 parameters: dict | None = None) -> BatchResult:
     """Score every row of `frame` as score_unit scores one unit of `level_code` (see the module's

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dtscore.batch import distinct, score_table
+from dtscore.batch import distinct, score_table, table_units
 from dtscore.criteria import available_sets, load_set
 from dtscore.rules import CHOICE, COUNT, DATE, NUMBER, RATIO
 from dtscore.scoring import score_unit
@@ -72,18 +72,6 @@ def generate(cs, level_code, rows, seed) -> dict:
     return columns
 
 
-def scalar(cs, level_code, columns, row):
-    inputs, claimed, evidence = {}, {}, {}
-    for (key, field), values in columns.items():
-        if field == "claimed":
-            claimed[key] = values[row]
-        elif field == "evidence":
-            evidence[key] = values[row]
-        else:
-            inputs.setdefault(key, {})[field] = values[row]
-    return score_unit(cs, level_code, inputs, claimed, evidence, today=TODAY)
-
-
 def _rows(criteria: int) -> int:
     """Rows of each level's table: EVALUATIONS spread evenly over the levels, rounded up."""
     return max(50, math.ceil(EVALUATIONS / len(LEVELS) / criteria))
@@ -110,9 +98,8 @@ def _check_table(cs, level_code, columns):
     scores = {key: column.tolist() for key, column in batch.scores().items()}
     statuses = {key: column.tolist() for key, column in batch.statuses().items()}
     findings = batch.findings()
-    by_key = {tuple(name.split("_", 1)): values for name, values in columns.items()}
-    for row in range(batch.rows):
-        unit = scalar(cs, level_code, by_key, row)
+    for row, (inputs, claimed, evidence) in enumerate(table_units(columns, batch.rows)):
+        unit = score_unit(cs, level_code, inputs, claimed, evidence, today=TODAY)
         assert batch.unit_result(row) == unit, row  # every criterion row (claimed, evidence, inputs), findings, totals
         assert findings[row] == unit.findings, row
         assert [(scores[leaf.key][row], statuses[leaf.key][row]) for leaf in leaves] == [
