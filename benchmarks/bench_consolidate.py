@@ -31,7 +31,7 @@ from unittest import mock
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.append(str(Path(__file__).resolve().parent.parent))
 
-from paired import Pairs  # noqa: E402
+from paired import Pairs, command_env  # noqa: E402
 
 from dtscore import result_workbook, xlsx_style  # noqa: E402
 from dtscore.consolidation import consolidate  # noqa: E402
@@ -108,7 +108,7 @@ def main(argv=None):
     with tempfile.TemporaryDirectory(prefix="dtscore-bench-") as tmp:
         inbox = Path(args.inbox) if args.inbox else Path(tmp) / "hop-thu"
         paths = generate(inbox, args.n, args.workers)
-        env = {**os.environ, "DTSCORE_CACHE_DIR": str(Path(tmp) / "cache")}
+        env = command_env(tmp)
         # the template's expected formulas, cached on disk: computed here once, so every run finds them
         subprocess.run([sys.executable, "-m", "dtscore", "validate", str(paths[0])], env=env, capture_output=True)
         cpu: dict = {1: [], args.workers: []}
