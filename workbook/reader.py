@@ -246,10 +246,11 @@ class _Package:
         """{coord: CellInfo fields} for the wanted coordinates of one sheet part. A small part of the
         usual shape is parsed at once, up to the end of its cells (fewer steps in Python); should a
         wanted cell not be among them, or the part have another shape, it is streamed."""
-        rows = self._plain_rows(part) if self.archive.getinfo(part).file_size <= _SHARED_BYTES else None
-        if rows is not None:
+        plain = self._plain_rows(part) if self.archive.getinfo(part).file_size <= _SHARED_BYTES else None
+        if plain is not None:
+            rows, shared = plain
             seen = self.cells_seen
-            found = self._take(_in_stream_order(rows), wanted)
+            found = self._take(_in_stream_order(rows), wanted) if shared else self._take_from_rows(rows, wanted)
             if len(found) == len(wanted):
                 return found
             self.cells_seen = seen  # a cell is missing: the whole part is streamed, as it always was
@@ -262,11 +263,8 @@ class _Package:
         masters: dict = {}
         remaining = set(wanted)
         cell_tag, formula_tag = self.ns + "c", self.ns + "f"
-        most = limits.LIMITS.cells
         for elem in elements:
-            self.cells_seen += 1  # rows count too: a sheet of empty rows is no lighter to stream
-            if self.cells_seen > most:
-                raise limits.exceeded("số ô và hàng đã đọc", self.cells_seen, most)
+            self._count(self.cells_seen + 1)  # rows count too: a sheet of empty rows is no lighter to stream
             if elem.tag != cell_tag:
                 continue
             coord = elem.get("r")
@@ -279,6 +277,35 @@ class _Package:
                     break
         return found
 
+    def _take_from_rows(self, rows, wanted) -> dict:
+        """_take over rows parsed at once, with no shared formula: the same cells, formulas, count and
+        errors (each cell, then its row, counted up to the last wanted cell), but a step in Python
+        only for each row and each wanted cell, not for every cell: only a shared formula needs its
+        master, which may be in any cell before."""
+        found: dict = {}
+        remaining = set(wanted)
+        formula_tag = self.ns + "f"
+        for row in rows:
+            before = self.cells_seen
+            for i, c in enumerate(row):
+                coord = c.get("r")
+                if coord in remaining:
+                    self._count(before + i + 1)
+                    f = c.find(formula_tag)
+                    found[coord] = self._cell(c, None if f is None else self._formula(f, coord, {}))
+                    remaining.discard(coord)
+                    if not remaining:
+                        return found
+            self._count(before + len(row) + 1)
+        return found
+
+    def _count(self, seen: int):
+        """Cells and rows read so far: `seen`, refused past the limit (as the element after it)."""
+        most = limits.LIMITS.cells
+        if seen > most:
+            raise limits.exceeded("số ô và hàng đã đọc", most + 1, most)
+        self.cells_seen = seen
+
     def _streamed(self, part):
         """The part's `c` and `row` elements, streamed in the order they end (a row after its cells)."""
         cell_tag, row_tag, data_tag = (self.ns + tag for tag in ("c", "row", "sheetData"))
@@ -290,13 +317,13 @@ class _Package:
                 if tag == row_tag or tag == data_tag:
                     elem.clear()
 
-    def _plain_rows(self, part) -> list | None:
-        """The rows of a sheet part parsed at once up to the end of sheetData (what follows — protection,
-        merged cells, validations — is never read, as a stream stops once it has every wanted cell),
-        when every `c` there is in a `row` of sheetData and holds no other; None to stream the part
-        instead: another shape, or a part that does not parse (a stream may find every wanted cell
-        before the damage, and otherwise fails as it always did)."""
-        cell_tag, row_tag, data_tag = (self.ns + tag for tag in ("c", "row", "sheetData"))
+    def _plain_rows(self, part) -> tuple | None:
+        """(rows, whether a formula is shared) of a sheet part parsed at once up to the end of sheetData
+        (what follows — protection, merged cells, validations — is never read, as a stream stops once
+        it has every wanted cell), when every `c` there is in a `row` of sheetData and holds no other;
+        None to stream the part instead: another shape, or a part that does not parse (a stream may
+        find every wanted cell before the damage, and otherwise fails as it always did)."""
+        cell_tag, row_tag, data_tag, formula_tag = (self.ns + tag for tag in ("c", "row", "sheetData", "f"))
         try:
             xml = self._part(part)
             end = xml.find(_DATA_END)
@@ -309,8 +336,8 @@ class _Package:
         rows = data.findall(row_tag) if data is not None else []
         cells = sum(len(row.findall(cell_tag)) for row in rows)
         plain = (len(rows) == (0 if data is None else len(data)) and cells == sum(len(row) for row in rows)
-                 and len(rows) == sum(1 for _ in root.iter(row_tag)) and cells == sum(1 for _ in root.iter(cell_tag)))
-        return rows if plain else None
+                 and len(rows) == len(list(root.iter(row_tag))) and cells == len(list(root.iter(cell_tag))))
+        return (rows, any(f.get("t") == "shared" for f in root.iter(formula_tag))) if plain else None
 
     @staticmethod
     def _formula(f, coord, masters):
