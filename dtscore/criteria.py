@@ -141,7 +141,7 @@ class CriteriaSet:
 
 def _read_yaml(path: Path) -> dict:
     try:
-        data = read_yaml(path)
+        data = read_yaml(path, keep=True)
     except YamlReadError as exc:
         raise CriteriaError(path, None, str(exc)) from None
     if not isinstance(data, dict):

@@ -10,13 +10,12 @@ a small JSON file instead of building (and importing openpyxl for) a workbook.
 
 import hashlib
 import json
-import os
-import sys
 from functools import lru_cache
 from pathlib import Path
 
 from dtscore import rules
 from dtscore.atomic import write_text_atomic
+from dtscore.cachedir import cache_dir
 from dtscore.criteria import CriteriaSet
 from dtscore.errors import DtscoreError
 
@@ -55,15 +54,6 @@ def _read_or_build(cs, level_code, mode, file: Path, build=None) -> tuple:
     except DtscoreError:
         pass  # a read-only home: the next process builds again, nothing worse
     return pairs
-
-
-def cache_dir() -> Path:
-    """DTSCORE_CACHE_DIR, else the user's cache folder (%LOCALAPPDATA% on Windows, XDG elsewhere)."""
-    if os.environ.get("DTSCORE_CACHE_DIR"):
-        return Path(os.environ["DTSCORE_CACHE_DIR"])
-    if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        return Path(os.environ["LOCALAPPDATA"]) / "dtscore" / "cache"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dtscore"
 
 
 @lru_cache(maxsize=1)
