@@ -34,9 +34,9 @@ sys.path.append(str(Path(__file__).resolve().parent.parent))
 
 from bench_consolidate import generate  # noqa: E402
 from openpyxl import load_workbook  # noqa: E402
-from paired import Pairs  # noqa: E402
+from paired import Pairs, command_env  # noqa: E402
 
-from dtscore import consolidation  # noqa: E402
+from dtscore import reading  # noqa: E402
 from dtscore.criteria import load_set  # noqa: E402
 from dtscore.workbook import libreoffice  # noqa: E402
 from dtscore.workbook.builder import build_template  # noqa: E402
@@ -94,7 +94,7 @@ def main(argv=None):
         return 0
     with tempfile.TemporaryDirectory(prefix="bench-validate-") as tmp:
         folder = Path(tmp)
-        env = {**os.environ, "DTSCORE_CACHE_DIR": str(folder / "cache")}
+        env = command_env(folder)
         one = filled_workbook(folder)
         many = generate(folder / "inbox", args.files, os.cpu_count() or 1)
         profile_url = libreoffice.write_profile(folder / "profile", libreoffice.RECALC_ALWAYS)
@@ -109,7 +109,7 @@ def main(argv=None):
             return run
 
         print(f"one workbook: {one.name}, {one.stat().st_size / 1024:.1f} KiB; {len(many)} commune workbooks; "
-              f"{os.cpu_count()} cores (dtscore validate reads {consolidation.PARALLEL_FROM} files or more in one "
+              f"{os.cpu_count()} cores (dtscore validate reads {reading.PARALLEL_FROM} files or more in one "
               f"process per core; LibreOffice recalculates in one)")
         pairs = Pairs("One workbook, a new process each", lo([one]), lambda: dtscore_validate([one], env),
                       repeat=args.repeat)

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from .consolidation import Read, consolidate_reads
+from .consolidation import consolidate_reads
+from .reading import Read
 from .criteria import CriteriaSet, load_set
 from .errors import DtscoreError
 from .findings import ERROR

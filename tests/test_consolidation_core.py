@@ -8,7 +8,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from dtscore.consolidation import Read, consolidate_reads
+from dtscore.consolidation import consolidate_reads
+from dtscore.reading import Read
 from dtscore.criteria import load_set
 from dtscore.ranking import competition_ranks, summary
 from dtscore.rescoring import with_scores

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from dtscore import consolidation, validation
+from dtscore import reading, validation
 from dtscore.cli import main
 from dtscore.limits import limits_set
 from tests import validate_fixtures as vf
@@ -115,10 +115,10 @@ def test_a_killed_worker_is_replaced_and_only_its_file_is_reported(good, tmp_pat
             os.kill(os.getpid(), signal.SIGKILL)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(consolidation, "validate_file", deadly)
-    assert max(map(len, consolidation.batches(count, 2))) == batch
-    reads = consolidation.read_all(files, workers=2, progress=False)
+    monkeypatch.setattr(reading, "validate_file", deadly)
+    assert max(map(len, reading.batches(count, 2))) == batch
+    reads = reading.read_all(files, workers=2, progress=False)
     assert [r.file for r in reads] == [str(f) for f in files]
     errors = {r.file: r.validation.error for r in reads}
-    assert errors.pop(killer) == consolidation.WORKER_DIED
+    assert errors.pop(killer) == reading.WORKER_DIED
     assert all(e is None for e in errors.values()), errors

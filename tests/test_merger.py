@@ -7,7 +7,8 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 
 from dtscore.cli import main
-from dtscore.consolidation import Read, consolidate_reads
+from dtscore.consolidation import consolidate_reads
+from dtscore.reading import Read
 from dtscore.criteria import load_set
 from dtscore.errors import InputError
 from dtscore.history import record, year_units

@@ -292,18 +292,18 @@ def test_text_from_a_unit_never_becomes_a_formula_in_the_report(capsys, tmp_path
 
 
 def test_many_files_are_spread_over_processes_and_print_what_one_process_prints(inbox, capsys, monkeypatch):
-    """From consolidation.PARALLEL_FROM files on, validate reads them in worker processes: same
+    """From reading.PARALLEL_FROM files on, validate reads them in worker processes: same
     text, same order, same exit code as reading them one by one in this process."""
-    from dtscore import consolidation
+    from dtscore import reading
 
     _, files = inbox
     many = [path for _ in range(6) for path in files.values()]  # 48 files, broken ones among them
-    assert len(many) >= consolidation.PARALLEL_FROM
+    assert len(many) >= reading.PARALLEL_FROM
     spread = []
-    real = consolidation._read_in_workers
-    monkeypatch.setattr(consolidation, "_read_in_workers", lambda *a: spread.append(a[1]) or real(*a))
+    real = reading._read_in_workers
+    monkeypatch.setattr(reading, "_read_in_workers", lambda *a: spread.append(a[1]) or real(*a))
     parallel = run(capsys, *many)
-    monkeypatch.setattr(consolidation, "PARALLEL_FROM", len(many) + 1)
+    monkeypatch.setattr(reading, "PARALLEL_FROM", len(many) + 1)
     alone = run(capsys, *many)
     assert spread and spread[0] >= 2 or (os.cpu_count() or 1) == 1
     assert parallel == alone

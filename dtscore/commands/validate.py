@@ -57,14 +57,14 @@ def _refused(path, folders) -> Validation | None:
 
 
 def check_all(files, folders, today, sets, progress=False) -> list:
-    """Each file's Validation, in order. Many files are spread over the cores by consolidation's
-    reader (one process per core, a file that kills its process reported, not fatal)."""
+    """Each file's Validation, in order. Many files are spread over the cores by dtscore.reading, as
+    consolidate does (one process per core, a file that kills its process reported, not fatal)."""
     refused = {i: v for i, path in enumerate(files) if (v := _refused(path, folders))}
     todo = [path for i, path in enumerate(files) if i not in refused]
     if len(files) == 1:
         checked = [validate_file(path, today=today, criteria_sets=sets) for path in todo]
     else:
-        from ..consolidation import read_all, read_unit  # only here: it imports what one file does not need
+        from ..reading import read_all, read_unit  # only here: it imports what one file does not need
 
         read = partial(read_unit, today=today, criteria_sets=sets)  # without the cells: nothing printed reads them
         checked = [r.validation for r in read_all(todo, progress=progress, read=read, desc="Đang kiểm tra")]
