@@ -13,10 +13,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from .consolidation import consolidate_reads
-from .reading import Read
 from .criteria import CriteriaSet, load_set
 from .errors import DtscoreError
 from .findings import ERROR
+from .reading import Read
 from .results import NOT_APPLICABLE, PENDING
 from .scoring import score_unit
 from .validation import Validation

@@ -10,7 +10,7 @@ import json
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .atomic import write_text_atomic
 from .cachedir import cache_dir
@@ -37,8 +37,8 @@ def loaders() -> tuple:
             seen.add(key)
         return yaml.constructor.SafeConstructor.construct_mapping(loader, node, deep)
 
-    fast = type("FastStrictLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
-    strict = type("StrictLoader", (yaml.SafeLoader,), {})
+    fast: Any = type("FastStrictLoader", (getattr(yaml, "CSafeLoader", yaml.SafeLoader),), {})
+    strict: Any = type("StrictLoader", (yaml.SafeLoader,), {})
     for loader in (fast, strict):
         loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
     return fast, strict

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from dtscore.consolidation import consolidate_reads
-from dtscore.reading import Read
 from dtscore.criteria import load_set
 from dtscore.ranking import competition_ranks, summary
+from dtscore.reading import Read
 from dtscore.rescoring import with_scores
 from dtscore.sampledata import sample_unit
 from dtscore.scoring import NOT_APPLICABLE, SCORED, score_unit

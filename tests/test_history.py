@@ -12,9 +12,9 @@ import sqlalchemy as sa
 from dtscore import history
 from dtscore.cli import main
 from dtscore.consolidation import consolidate_reads
-from dtscore.reading import Read
 from dtscore.criteria import load_set
 from dtscore.history import record, year_units
+from dtscore.reading import Read
 from dtscore.result_workbook import write_result
 from dtscore.sampledata import sample_unit
 from dtscore.scoring import score_unit

@@ -8,11 +8,11 @@ import pytest
 
 from dtscore.cli import main
 from dtscore.consolidation import consolidate_reads
-from dtscore.reading import Read
 from dtscore.criteria import load_set
 from dtscore.errors import InputError
 from dtscore.history import record, year_units
 from dtscore.merger import LISTED, WEIGHTED, previous_with_merger, read_mapping
+from dtscore.reading import Read
 from dtscore.result_tables import comparison_table
 from dtscore.sampledata import sample_unit
 from dtscore.scoring import score_unit
