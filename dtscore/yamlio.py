@@ -67,6 +67,11 @@ def yaml_error_vn(exc: "yaml.YAMLError") -> str:
     return f"YAML không hợp lệ{where}: {' '.join(str(problem).split())}"
 
 
+# Part of a kept file's name: changed whenever what the loaders accept or how content is kept changes,
+# so that no content kept by an earlier version is read.
+_KEPT_FORMAT = "1\0"
+
+
 def read_yaml(path, keep=False) -> object:
     """The parsed content of a UTF-8 YAML file; YamlReadError with a one-line reason otherwise.
     keep: the content is kept in the user's cache (see the module's docstring) and read from there."""
@@ -80,7 +85,7 @@ def read_yaml(path, keep=False) -> object:
         raise YamlReadError("tệp không phải văn bản UTF-8 (hãy lưu lại với mã hóa UTF-8)") from None
     if not keep:
         return _parse(text)
-    kept = cache_dir() / f"yaml-{hashlib.sha256(text.encode('utf-8')).hexdigest()[:32]}.json"
+    kept = cache_dir() / f"yaml-{hashlib.sha256((_KEPT_FORMAT + text).encode('utf-8')).hexdigest()[:32]}.json"
     try:
         return json.loads(kept.read_text(encoding="utf-8"), object_hook=_from_json)
     except (OSError, ValueError):
