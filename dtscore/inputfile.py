@@ -46,9 +46,15 @@ def read_input_file(path) -> UnitInput:
         if not isinstance(values, dict):
             raise InputError(f"{path}: inputs.{key}", "phải là một bảng tên số liệu → giá trị")
         crit = level.find(key)
-        allowed = {s.name for s in crit.inputs} | {"not_applicable"}
-        allowed |= {s.name for form in crit.rule_kind.alternatives(crit.params) for s in form}
+        if crit.children:  # a group takes only its switch: all its criteria not applicable
+            allowed = {"not_applicable"} if crit.allow_not_applicable else set()
+        else:
+            allowed = {s.name for s in crit.inputs} | {"not_applicable"}
+            allowed |= {s.name for form in crit.rule_kind.alternatives(crit.params) for s in form}
         stray = sorted(set(values) - allowed)
+        if stray and not allowed:
+            raise InputError(f"{path}: inputs.{key}", "là một nhóm tiêu chí không thể chuyển sang “không áp dụng”: "
+                             "hãy nhập số liệu cho từng tiêu chí con")
         if stray:
             raise InputError(f"{path}: inputs.{key}", f"không có số liệu {', '.join(stray)} (cần: {', '.join(sorted(allowed))})")
     unit = data.get("unit") or {}

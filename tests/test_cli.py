@@ -196,6 +196,7 @@ def assert_one_line_error(code, out, err, *words):
 
 
 GOOD_HEAD = "criteria_set: soctrang-2023\nlevel: huyen\n"
+CCHC_HEAD = "criteria_set: soctrang-sotttt-cchc-2022\nlevel: so\nunit: {code: S01, name: Sở A}\n"
 
 
 @pytest.mark.parametrize(
@@ -212,6 +213,8 @@ GOOD_HEAD = "criteria_set: soctrang-2023\nlevel: huyen\n"
         (GOOD_HEAD + "inputs: {H07: {rate: 90%}}\n", ["inputs.H07", "không có số liệu rate"]),
         (GOOD_HEAD + "inputs: {H07: 90%}\n", ["inputs.H07", "phải là một bảng"]),
         (GOOD_HEAD + "scores: {}\n", ["khóa không hợp lệ scores"]),
+        (CCHC_HEAD + "inputs: {C4.1: {not_applicable: true}}\n", ["inputs.C4.1", "nhóm tiêu chí không thể chuyển"]),
+        (CCHC_HEAD + "inputs: {C4.1.1: {option: a}}\n", ["inputs.C4.1.1", "không có số liệu option (cần: not_applicable)"]),
         (GOOD_HEAD + "parameters: {han_nop: 2023-03-31}\n", ["parameters.han_nop", "không có tham số này"]),
         (GOOD_HEAD + "parameters: {plan_due: 31/02/2023}\n", ["parameters.plan_due", "không phải là ngày có thật"]),
     ],
@@ -219,6 +222,19 @@ GOOD_HEAD = "criteria_set: soctrang-2023\nlevel: huyen\n"
 def test_score_bad_input_files(tmp_path, capsys, text, words):
     path = write_input(tmp_path, text)
     assert_one_line_error(*run(capsys, "score", path), *words)
+
+
+def test_score_a_group_switched_not_applicable(tmp_path, capsys):
+    """A group whose criteria may all be not applicable (C4.1.1, 0,5 points: C4.1.1.1 and C4.1.1.2, 0,25
+    each) is switched in an input file as in a workbook: the group and both criteria not applicable,
+    their points out of the maximum (100 − 0,5 = 99,5)."""
+    path = write_input(tmp_path, CCHC_HEAD + "inputs: {C4.1.1: {not_applicable: true}}\n")
+    result = run_json(capsys, "score", path)
+    rows = {row["key"]: row for row in result["criteria"]}
+    assert [(rows[k]["status"], rows[k]["applicable_max"]) for k in ("C4.1.1", "C4.1.1.1", "C4.1.1.2")] == [
+        ("not_applicable", 0)] * 3
+    assert result["max_total"] == 99.5
+    assert run_json(capsys, "score", write_input(tmp_path, CCHC_HEAD, "khong-chuyen.yaml"))["max_total"] == 100
 
 
 def test_score_a_missing_file(tmp_path, capsys):
