@@ -27,7 +27,7 @@ from .findings import ERROR, WARNING, Finding
 from .limits import entry_problem
 from .names import level_name
 from .ranking import competition_ranks, summary
-from .reading import Read, read_all, read_unit
+from .reading import Read, failed, read_all, read_unit
 from .rescoring import with_scores
 from .scoring import NOT_APPLICABLE, PENDING, UNSCORED, UnitResult
 from .unitlist import code_key, level_matches, name_key, unit_identity
@@ -217,10 +217,12 @@ class Consolidation:
 
 
 def consolidate(paths, *, year=None, units=None, appraisal=None, workers=None, progress=True,
-                skipped=()) -> Consolidation:
+                skipped=(), refused=()) -> Consolidation:
     """Consolidate workbooks. `units`: ListedUnit list (units.csv) or None; `appraisal`: the
-    path of a filled appraisal workbook or None; `skipped`: non-spreadsheet files to report."""
+    path of a filled appraisal workbook or None; `skipped`: non-spreadsheet files to report; `refused`:
+    (file, reason) of files not read at all (a district's package refused them), listed as unreadable."""
     reads = read_all(sorted(str(p) for p in paths), workers, progress, read=read_unit)
+    reads += [failed(file, reason) for file, reason in refused]
     return consolidate_reads(reads, year=year, units=units, appraisal=appraisal, skipped=skipped)
 
 

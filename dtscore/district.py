@@ -82,7 +82,13 @@ class Unpacked:
     sheets: list = field(default_factory=list)  # extracted original workbooks to consolidate
     others: list = field(default_factory=list)  # extracted evidence and other files (listed, not read)
     origins: dict = field(default_factory=dict)  # extracted path → "goi-HCT.zip › ho-so/x.xlsx"
-    problems: list = field(default_factory=list)  # Vietnamese lines: files refused, and why
+    refused: list = field(default_factory=list)  # (“goi-HCT.zip › ho-so/x.xlsx”, why it is not used)
+
+    def origin(self, file) -> str:
+        """Where a file consolidated came from — “goi-HCT.zip › ho-so/x.xlsx”, a refused one too (it
+        is known by that name) — or "" for a file given directly."""
+        file = str(file)
+        return self.origins.get(file) or next((where for where, _ in self.refused if where == file), "")
 
     def close(self):
         self.folder.cleanup()
@@ -106,16 +112,16 @@ def unpack(packages) -> Unpacked:
                 where = f"{package.name} › {member}"
                 safe = PurePosixPath(member)
                 if safe.is_absolute() or ".." in safe.parts or safe.parts[:1] != (ORIGINALS,):
-                    out.problems.append(f"{where}: đường dẫn không hợp lệ trong chỉ mục — không dùng")
+                    out.refused.append((where, "đường dẫn không hợp lệ trong chỉ mục — không dùng"))
                     continue
                 try:
                     data = z.read(member)
                 except KeyError:
-                    out.problems.append(f"{where}: chỉ mục ghi tệp này nhưng gói không có — không dùng")
+                    out.refused.append((where, "chỉ mục ghi tệp này nhưng gói không có — không dùng"))
                     continue
                 if _sha256(data) != item.get("sha256"):
-                    out.problems.append(f"{where}: SHA-256 khác chỉ mục (tệp đã bị thay đổi sau khi "
-                                        f"{district.get('name') or 'huyện'} lập gói) — không dùng")
+                    out.refused.append((where, f"SHA-256 khác chỉ mục (tệp đã bị thay đổi sau khi "
+                                               f"{district.get('name') or 'huyện'} lập gói) — không dùng"))
                     continue
                 target = folder / safe.name
                 target.write_bytes(data)
@@ -123,5 +129,5 @@ def unpack(packages) -> Unpacked:
                 out.origins[str(target)] = where
             for member in z.namelist():
                 if member.startswith(ORIGINALS + "/") and member not in listed and not member.endswith("/"):
-                    out.problems.append(f"{package.name} › {member}: không có trong chỉ mục — không dùng")
+                    out.refused.append((f"{package.name} › {member}", "không có trong chỉ mục — không dùng"))
     return out

@@ -60,7 +60,8 @@ CODES = {
                          "`#REF!` or to a deleted sheet: not read, the file is checked normally"),
     "FILE_UNREADABLE": Code(ERROR, "Tệp không đọc được", CONSOLIDATION,
                             "a file of the inbox cannot be read as a workbook of the template, breaks a limit "
-                            "(docs/validate.md), or its reading failed (memory, time, a worker killed)"),
+                            "(docs/validate.md), its reading failed (memory, time, a worker killed), or a district's "
+                            "package refuses it (changed after packing, not in its index)"),
     "FILE_SKIPPED": Code(INFO, "Tệp không phải bảng tính", CONSOLIDATION,
                          "a file of the inbox is not a spreadsheet, not a regular file (FIFO, device), or a link "
                          "leading out of the inbox: not opened"),

@@ -130,7 +130,7 @@ def _read_in_workers(paths, workers, step, read) -> list:
                         if len(batch) > 1:
                             todo.extendleft([i] for i in reversed(batch))
                             continue
-                        results[batch[0]] = _failed(paths[batch[0]], failure_reason(exc))
+                        results[batch[0]] = failed(paths[batch[0]], failure_reason(exc))
                         step()
             suspects += inflight.values()
         todo.extendleft([i] for i in sorted((i for b in suspects if len(b) > 1 for i in b), reverse=True))
@@ -161,10 +161,11 @@ def _read_alone(path, read) -> Read:
         try:
             return pool.submit(read, path).result()
         except BrokenProcessPool:
-            return _failed(path, WORKER_DIED)
+            return failed(path, WORKER_DIED)
         except Exception as exc:  # noqa: BLE001 — whatever happened to this one file is its reason
-            return _failed(path, failure_reason(exc))
+            return failed(path, failure_reason(exc))
 
 
-def _failed(path, reason) -> Read:
+def failed(path, reason) -> Read:
+    """A file that could not be read, and why."""
     return Read(path, 0.0, Validation(path, error=reason))

@@ -128,5 +128,12 @@ def test_a_file_changed_after_packing_is_not_used(tier, tmp_path):
             out.writestr(item, data)
     console = run("consolidate", bad, "-o", tmp_path / "kq.xlsx", "--no-progress")
     assert "goi-HMT.zip › ho-so/XMT1.xlsx: SHA-256 khác chỉ mục" in console
-    ranking = table(openpyxl.load_workbook(tmp_path / "kq.xlsx")["Xếp hạng cấp xã"])
+    result = openpyxl.load_workbook(tmp_path / "kq.xlsx")
+    ranking = table(result["Xếp hạng cấp xã"])
     assert sorted(ranking["Mã đơn vị"]) == ["XMT2", "XMT3"]
+    # the reviewer's signed result says so too, not only the console: the file, its package, why
+    files = table(result["Tệp"]).set_index("Tệp")
+    refused = files.loc["goi-HMT.zip › ho-so/XMT1.xlsx"]
+    assert (refused["Nguồn"], refused["Tình trạng"]) == ("goi-HMT.zip", "không đọc được")
+    assert refused["Lý do / ghi chú"].startswith("SHA-256 khác chỉ mục")
+    assert "1 tệp không đọc được" in console

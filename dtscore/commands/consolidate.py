@@ -81,16 +81,17 @@ def run(args):
     others = [p for p in others if p not in packages]
     unpacked = unpack([getattr(p, "path", p) for p in packages])
     try:
-        for problem in unpacked.problems:
-            print(f"Cảnh báo: {problem}", file=sys.stderr)
+        for where, reason in unpacked.refused:
+            print(f"Cảnh báo: {where}: {reason}", file=sys.stderr)
         if not sheets and not unpacked.sheets:
             raise DtscoreError(f"Không có tệp bảng tính (.xlsx) nào trong {', '.join(args.inbox)}")
         units = read_unit_list(args.units) if args.units else None
         mapping = read_mapping(args.merger) if args.merger else None
         cons = consolidate(sheets + unpacked.sheets, year=args.year, units=units, appraisal=args.appraisal,
-                           workers=args.workers, progress=not args.no_progress, skipped=others + unpacked.others)
+                           workers=args.workers, progress=not args.no_progress, skipped=others + unpacked.others,
+                           refused=unpacked.refused)
         for e in cons.entries:
-            e.origin = unpacked.origins.get(str(e.file), "")
+            e.origin = unpacked.origin(e.file)
         # The consolidation lives until the command ends: the garbage collector need not walk its
         # million objects again while the outputs are written, nor make forked writers copy them.
         gc.freeze()
