@@ -66,6 +66,20 @@ class FileTimeout(BaseException):
     part may swallow it)."""
 
 
+def too_slow(seconds) -> str:
+    """Why a file took too long to check."""
+    return (f"kiểm tra tệp quá {_n(seconds)} giây (giới hạn thời gian cho một tệp) — tệp bất thường; đề nghị đơn vị "
+            "điền lại vào biểu mẫu gốc")
+
+
+def backstop_seconds() -> float | None:
+    """How long a process reading other processes' files waits for one of them to finish before it
+    stops them: LIMITS.seconds and half as much again (at least a second), or None without a limit.
+    The reader's own alarm (file_deadline) acts first where it can; this one also acts where it
+    cannot — on Windows, which has no SIGALRM, and in C code that never returns to Python."""
+    return LIMITS.seconds + max(1.0, LIMITS.seconds / 2) if LIMITS.seconds else None
+
+
 @contextmanager
 def file_deadline(seconds=None):
     """Raise WorkbookError inside the block once `seconds` (default LIMITS.seconds) have passed.
@@ -84,8 +98,7 @@ def file_deadline(seconds=None):
     try:
         yield
     except FileTimeout:
-        raise WorkbookError(f"kiểm tra tệp quá {_n(seconds)} giây (giới hạn thời gian cho một tệp) — tệp bất "
-                            "thường; đề nghị đơn vị điền lại vào biểu mẫu gốc") from None
+        raise WorkbookError(too_slow(seconds)) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

@@ -8,9 +8,11 @@ import os
 import sys
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 
+from . import limits
 from .validation import Validation, failure_reason, validate_file
 
 PARALLEL_FROM = 40  # files: by default, smaller inboxes are read in this process
@@ -104,9 +106,10 @@ def read_all(paths, workers=None, progress=True, read=None, desc="Đọc hồ s�
 
 def _read_in_workers(paths, workers, step, read) -> list:
     """Files go to the workers in small batches (fewer round trips between processes), at most two
-    batches per worker in flight, so that when the pool breaks (a worker died) only those few files
-    are suspects: in a new pool they are read again one per batch, and a single file that breaks
-    it again is read alone — the one that kills its worker again is reported; the rest go on."""
+    batches per worker in flight, so that when the pool breaks (a worker died, or none of the files
+    in flight ends in time: limits.backstop_seconds) only those few files are suspects: in a new pool
+    they are read again one per batch, and a single file that breaks it again is read alone — the one
+    that kills its worker, or stays too slow, again is reported; the rest go on."""
     results: list = [None] * len(paths)
     todo = deque(batches(len(paths), workers))
     while todo:
@@ -117,7 +120,10 @@ def _read_in_workers(paths, workers, step, read) -> list:
                 while todo and len(inflight) < 2 * workers:
                     batch = todo.popleft()
                     inflight[pool.submit(_read_batch, read, [paths[i] for i in batch])] = batch
-                finished, _ = wait(inflight, return_when=FIRST_COMPLETED)
+                finished, _ = wait(inflight, timeout=limits.backstop_seconds(), return_when=FIRST_COMPLETED)
+                if not finished:  # none of them ends: stop every worker, and find the file as for a dead one
+                    _stop(pool)
+                    break
                 for future in finished:
                     batch = inflight.pop(future)
                     try:
@@ -159,11 +165,21 @@ def _read_batch(read, paths) -> list:
 def _read_alone(path, read) -> Read:
     with ProcessPoolExecutor(max_workers=1) as pool:
         try:
-            return pool.submit(read, path).result()
+            return pool.submit(read, path).result(timeout=limits.backstop_seconds())
+        except FutureTimeout:
+            _stop(pool)
+            return failed(path, limits.too_slow(limits.LIMITS.seconds))
         except BrokenProcessPool:
             return failed(path, WORKER_DIED)
         except Exception as exc:  # noqa: BLE001 — whatever happened to this one file is its reason
             return failed(path, failure_reason(exc))
+
+
+def _stop(pool):
+    """Kill the pool's worker processes: a task that runs on cannot be cancelled otherwise
+    (the executor has no public way to reach its processes)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.kill()
 
 
 def failed(path, reason) -> Read:

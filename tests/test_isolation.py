@@ -122,3 +122,31 @@ def test_a_killed_worker_is_replaced_and_only_its_file_is_reported(good, tmp_pat
     errors = {r.file: r.validation.error for r in reads}
     assert errors.pop(killer) == reading.WORKER_DIED
     assert all(e is None for e in errors.values()), errors
+
+
+def test_a_file_whose_reading_the_alarm_cannot_stop_is_stopped_by_the_parent(good, tmp_path, monkeypatch):
+    """Where the reader's own alarm cannot act — Windows has no SIGALRM; C code that never returns to
+    Python — the process handing out the files stops the worker stuck on one (here SIGALRM is
+    blocked in it) once none of the files in flight ends within limits.backstop_seconds(), reads the
+    others again, and reports that file as too slow."""
+    files = [tmp_path / f"x{i:02d}.xlsx" for i in range(7)]
+    for f in files:
+        f.write_bytes(good.read_bytes())
+    slow = str(files[2])
+    real = validation.validate_file
+
+    def stuck(path, *args, **kwargs):
+        if str(path) == slow:
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+            start = time.monotonic()
+            while time.monotonic() - start < 30:  # bounded, so the test fails rather than hangs
+                pass
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(reading, "validate_file", stuck)
+    with limits_set(seconds=0.3):
+        reads = reading.read_all(files, workers=2, progress=False)
+    assert [r.file for r in reads] == [str(f) for f in files]
+    errors = {r.file: r.validation.error for r in reads}
+    assert "quá 0,3 giây" in errors.pop(slow)
+    assert all(e is None for e in errors.values()), errors
