@@ -59,13 +59,9 @@ def main():
 
         inbox = Path(args.inbox) if args.inbox else work / "hop-thu"
         generate(inbox, args.n, args.workers)
-        target = inbox / "X-BOM.xlsx"
-        target.write_bytes(bomb.read_bytes())
-        try:
-            secs, peak, out = _run(["consolidate", str(inbox), "-o", str(work / "ket-qua.xlsx"), "--workers",
-                                    str(args.workers), "--no-progress"])
-        finally:
-            target.unlink()
+        # the bomb stays in its own folder, named beside the inbox: a given inbox is only read
+        secs, peak, out = _run(["consolidate", str(inbox), str(bomb), "-o", str(work / "ket-qua.xlsx"), "--workers",
+                                str(args.workers), "--no-progress"])
         print(f"consolidate {args.n} tệp tốt + bom: {secs:.1f} s, bộ nhớ đỉnh {peak:.0f} MB")
         print("\n".join(line for line in out.splitlines() if "đã đọc" in line))
 
