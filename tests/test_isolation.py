@@ -100,28 +100,34 @@ def test_a_file_that_takes_too_long_is_stopped_and_reported(good, monkeypatch):
     assert v.error and "quá 0,2 giây" in v.error
 
 
-@pytest.mark.parametrize("count, batch", [(7, 1), (40, 5)], ids=["one file per task", "batches of files"])
-def test_a_killed_worker_is_replaced_and_only_its_file_is_reported(good, tmp_path, monkeypatch, count, batch):
-    """Workers are forked: the patched validate_file kills the worker reading `killer` — alone, or
-    in a batch whose other files are then read again."""
+def _one_misbehaving(good, tmp_path, monkeypatch, count, misbehave) -> tuple:
+    """(the reason of the fourth file, {file: reason} of the others) of `count` copies of the good
+    workbook read by two forked workers, misbehave() running in the worker reading the fourth."""
     files = [tmp_path / f"x{i:02d}.xlsx" for i in range(count)]
     for f in files:
         f.write_bytes(good.read_bytes())
-    killer = str(files[3])
+    bad = str(files[3])
     real = validation.validate_file
 
-    def deadly(path, *args, **kwargs):
-        if str(path) == killer:
-            os.kill(os.getpid(), signal.SIGKILL)
+    def patched(path, *args, **kwargs):
+        if str(path) == bad:
+            misbehave()
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(reading, "validate_file", deadly)
-    assert max(map(len, reading.batches(count, 2))) == batch
+    monkeypatch.setattr(reading, "validate_file", patched)
     reads = reading.read_all(files, workers=2, progress=False)
     assert [r.file for r in reads] == [str(f) for f in files]
     errors = {r.file: r.validation.error for r in reads}
-    assert errors.pop(killer) == reading.WORKER_DIED
-    assert all(e is None for e in errors.values()), errors
+    return errors.pop(bad), errors
+
+
+@pytest.mark.parametrize("count, batch", [(7, 1), (40, 5)], ids=["one file per task", "batches of files"])
+def test_a_killed_worker_is_replaced_and_only_its_file_is_reported(good, tmp_path, monkeypatch, count, batch):
+    """The worker reading the file is killed — alone, or in a batch whose other files are then read again."""
+    assert max(map(len, reading.batches(count, 2))) == batch
+    bad, others = _one_misbehaving(good, tmp_path, monkeypatch, count, lambda: os.kill(os.getpid(), signal.SIGKILL))
+    assert bad == reading.WORKER_DIED
+    assert all(e is None for e in others.values()), others
 
 
 def test_a_file_whose_reading_the_alarm_cannot_stop_is_stopped_by_the_parent(good, tmp_path, monkeypatch):
@@ -129,24 +135,13 @@ def test_a_file_whose_reading_the_alarm_cannot_stop_is_stopped_by_the_parent(goo
     Python — the process handing out the files stops the worker stuck on one (here SIGALRM is
     blocked in it) once none of the files in flight ends within limits.backstop_seconds(), reads the
     others again, and reports that file as too slow."""
-    files = [tmp_path / f"x{i:02d}.xlsx" for i in range(7)]
-    for f in files:
-        f.write_bytes(good.read_bytes())
-    slow = str(files[2])
-    real = validation.validate_file
+    def spin():
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+        start = time.monotonic()
+        while time.monotonic() - start < 30:  # bounded, so the test fails rather than hangs
+            pass
 
-    def stuck(path, *args, **kwargs):
-        if str(path) == slow:
-            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
-            start = time.monotonic()
-            while time.monotonic() - start < 30:  # bounded, so the test fails rather than hangs
-                pass
-        return real(path, *args, **kwargs)
-
-    monkeypatch.setattr(reading, "validate_file", stuck)
     with limits_set(seconds=0.3):
-        reads = reading.read_all(files, workers=2, progress=False)
-    assert [r.file for r in reads] == [str(f) for f in files]
-    errors = {r.file: r.validation.error for r in reads}
-    assert "quá 0,3 giây" in errors.pop(slow)
-    assert all(e is None for e in errors.values()), errors
+        bad, others = _one_misbehaving(good, tmp_path, monkeypatch, 7, spin)
+    assert "quá 0,3 giây" in bad
+    assert all(e is None for e in others.values()), others
