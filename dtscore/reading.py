@@ -64,7 +64,8 @@ WORKER_DIED = ("tiến trình đọc tệp này bị dừng đột ngột (hết
 def read_all(paths, workers=None, progress=True, read=None, desc="Đọc hồ sơ") -> list:
     """Read every file, in input order, in `workers` processes (default: one per core, or this
     process alone for a small inbox: a new process spends about a second warming its caches).
-    A worker that dies (killed, out of memory) is replaced; the file it was reading is reported.
+    A worker that dies (killed, out of memory) or stays on a file past the time limit is replaced;
+    the file it was reading is reported.
     `read`: read_one, or a picklable function like it (path → Read; e.g. `dtscore validate`'s)."""
     paths = [str(p) for p in paths]
     read = read or read_one
