@@ -301,3 +301,62 @@ def test_sheets_parsed_at_once_read_what_the_stream_reads(files, tmp_path, monke
             damaged[rng.randrange(len(damaged))] = rng.randrange(256)
         path.write_bytes(bytes(damaged))
         _same_either_way(path, monkeypatch)
+
+
+# -- shared strings (what Excel and LibreOffice write for text) ----------------------------------------
+
+
+def _as_shared_strings(src: Path, out: Path, extra=()) -> Path:
+    """The workbook with every inline text cell turned into a shared-string reference, as Excel saves
+    text; each text's runs kept as they are (rich text, phonetic guides added to some), and `extra`
+    strings no cell uses appended to the table."""
+    table: list = []
+
+    def share(match):
+        inner = match.group(3)
+        if len(table) % 3 == 1:  # a phonetic guide is not part of the value
+            inner += "<rPh sb=\"0\" eb=\"1\"><t>ふりがな</t></rPh>"
+        table.append(f"<si>{inner}</si>")
+        return f'<c r="{match.group(1)}"{match.group(2)} t="s"><v>{len(table) - 1}</v></c>'
+
+    def edit(name, data):
+        if name.startswith("xl/worksheets/"):
+            return re.sub(r'<c r="([A-Z]+\d+)"([^>]*?) t="inlineStr"><is>(.*?)</is></c>', share, data.decode(), flags=re.S).encode()
+        if name == "xl/_rels/workbook.xml.rels":
+            return data.decode().replace("</Relationships>", '<Relationship Id="rIdSst" Type="http://schemas.openxmlformats'
+                                         '.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/>'
+                                         "</Relationships>").encode()
+        return data
+
+    hostile.rewrite(src, out, edit)
+    table += [f"<si><t>{text}</t></si>" for text in extra]
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("xl/sharedStrings.xml", '<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.'
+                   f'openxmlformats.org/spreadsheetml/2006/main" count="{len(table)}">' + "".join(table) + "</sst>")
+    return out
+
+
+def test_shared_strings_parsed_at_once_read_what_inline_text_and_the_stream_read(files, tmp_path, monkeypatch):
+    """A small shared-string table is parsed at once and each text made when a cell asks for it: the
+    submission is the one the same texts give inline, and the one the streamed table gives."""
+    inline = read_workbook(files["clean"])
+    shared = _as_shared_strings(files["clean"], tmp_path / "shared.xlsx", extra=["không dùng"] * 50)
+    at_once = read_workbook(shared)
+    assert isinstance(at_once.cells["H03_option"].value, str) and at_once.evidence["H09"]
+    with monkeypatch.context() as mp:
+        mp.setattr(reader, "_SHARED_BYTES", -1)  # every part streamed
+        streamed = read_workbook(shared)
+    for sub in (at_once, streamed):
+        assert {n: (c.value, c.formula) for n, c in sub.cells.items()} == {
+            n: (c.value, c.formula) for n, c in inline.cells.items()}
+        assert (sub.inputs, sub.claimed, sub.evidence, sub.unit) == (inline.inputs, inline.claimed, inline.evidence, inline.unit)
+    # the limits as before: too many entries refused; an overlong text refused once a cell reads it
+    entries = zipfile.ZipFile(shared).read("xl/sharedStrings.xml").count(b"<si>")
+    with limits_set(strings=entries - 1):
+        assert "chuỗi chữ dùng chung" in _error(shared)
+    long_unused = _as_shared_strings(files["clean"], tmp_path / "long.xlsx", extra=["x" * 32_768])
+    assert read_workbook(long_unused).evidence == inline.evidence
+    last = zipfile.ZipFile(long_unused).read("xl/sharedStrings.xml").count(b"<si>") - 1
+    long_used = hostile.set_cell_xml(long_unused, tmp_path / "long-used.xlsx", "H09_evidence",
+                                     lambda coord: f'<c r="{coord}" t="s"><v>{last}</v></c>')
+    assert "độ dài một chuỗi chữ" in _error(long_used)

@@ -174,7 +174,7 @@ class _Package:
         facts = _workbook_facts if self.cacheable else _workbook_facts.__wrapped__
         (self.ns, self.rel_ns, self.date1904, self.sheets, self.defined, self.shared_part,
          self.styles_part) = facts(workbook, rels, folder)
-        self._strings: list | None = None
+        self._strings: "list | _SharedStrings | None" = None
         self._formats: tuple | None = None
         self.cells_seen = 0
 
@@ -218,20 +218,34 @@ class _Package:
         return _ReadAhead(b"".join(head), fh)
 
     @property
-    def strings(self) -> list:
+    def strings(self):
+        """The shared strings, by index (what Excel and LibreOffice write for text cells)."""
         if self._strings is None:
-            self._strings = []
-            if self.shared_part:
-                si_tag, lim = f"{self.ns}si", limits.LIMITS
-                with self._stream(self.shared_part) as fh:
-                    for _, elem in ET.iterparse(fh, events=("end",)):
-                        if elem.tag != si_tag:
-                            continue
-                        if len(self._strings) >= lim.strings:
-                            raise limits.exceeded("số chuỗi chữ dùng chung", len(self._strings) + 1, lim.strings)
-                        self._strings.append(_checked(_text_of(elem, self.ns)))
-                        elem.clear()
+            self._strings = self._shared_strings() if self.shared_part else []
         return self._strings
+
+    def _shared_strings(self):
+        """A small table (the usual one) is parsed at once and a string's text taken only when a
+        cell asks for it — a template's table holds every label, a workbook's cells use a few;
+        a larger one, or one of another shape (an `si` inside another), is streamed."""
+        si_tag, lim = f"{self.ns}si", limits.LIMITS
+        if self.archive.getinfo(self.shared_part).file_size <= _SHARED_BYTES:
+            root = ET.fromstring(self._part(self.shared_part))
+            items = root.findall(si_tag)
+            if len(items) == len(list(root.iter(si_tag))):
+                if len(items) > lim.strings:
+                    raise limits.exceeded("số chuỗi chữ dùng chung", lim.strings + 1, lim.strings)
+                return _SharedStrings(items, self.ns)
+        strings: list = []
+        with self._stream(self.shared_part) as fh:
+            for _, elem in ET.iterparse(fh, events=("end",)):
+                if elem.tag != si_tag:
+                    continue
+                if len(strings) >= lim.strings:
+                    raise limits.exceeded("số chuỗi chữ dùng chung", len(strings) + 1, lim.strings)
+                strings.append(_checked(_text_of(elem, self.ns)))
+                elem.clear()
+        return strings
 
     @property
     def formats(self) -> tuple:
@@ -392,6 +406,23 @@ class _Package:
 
 
 _DATA_END = b"</sheetData>"
+
+
+class _SharedStrings:
+    """Shared strings parsed at once: each text made (and checked against the length limit) when
+    first asked for, by index as in a list."""
+
+    def __init__(self, items, ns):
+        self._items, self._ns, self._texts = items, ns, {}
+
+    def __len__(self):
+        return len(self._items)
+
+    def __getitem__(self, index: int) -> str:
+        text = self._texts.get(index)
+        if text is None:
+            text = self._texts[index] = _checked(_text_of(self._items[index], self._ns))
+        return text
 
 
 def _in_stream_order(rows):
