@@ -6,7 +6,9 @@ Pairs (interleaved, see benchmarks/paired.py), each run a whole new process:
   every formula and saving it, with a warm profile (used once before), ÷ `dtscore validate FILE`
   (Python start, imports, read, score, check, print; the expected-formulas cache warm);
 - --files commune workbooks: LibreOffice recalculating and saving all of them in one process ÷
-  `dtscore validate` of all of them in one command (which spreads them over the cores), per file.
+  `dtscore validate` of all of them in one command (which spreads them over the cores), per file;
+- with --saved-by-libreoffice, the same for those workbooks once saved by LibreOffice, as a unit's
+  spreadsheet program returns them (shared strings, cached values) rather than as generated.
 
 Each pair also prints the CPU time of the process and its children: what a run costs whatever the
 load. On a busy machine dtscore's workers may not get a core each, and the wall-clock ratio of the
@@ -16,7 +18,7 @@ would give (dtscore's workers cost a little more CPU than one process).
 What LibreOffice does is what a reviewer without dtscore would need just to see each workbook's
 own numbers, before checking anything.
 
-    python3 benchmarks/bench_validate.py [--files 150] [--repeat 3]
+    python3 benchmarks/bench_validate.py [--files 150] [--repeat 3] [--saved-by-libreoffice]
 """
 
 import argparse
@@ -88,6 +90,9 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--files", type=int, default=150, help="workbooks checked in one command")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--saved-by-libreoffice", action="store_true",
+                        help="also the --files workbooks as a spreadsheet program saves them (shared strings, "
+                             "cached values): saved once by LibreOffice, then the same pair")
     args = parser.parse_args(argv)
     if not libreoffice.available():
         print("LibreOffice (soffice) not found: nothing to compare with")
@@ -117,6 +122,15 @@ def main(argv=None):
         pairs = Pairs(f"{len(many)} workbooks in one process, per file", lo(many), lambda: dtscore_validate(many, env),
                       repeat=args.repeat, per_baseline=len(many), per_measured=len(many))
         print(pairs.run().report("ms per file", 1e3, ("LibreOffice recalculate+save", "dtscore validate")))
+        if args.saved_by_libreoffice:
+            resaved = folder / "saved"
+            resaved.mkdir()
+            soffice_recalculate(many, resaved, profile_url)
+            saved = sorted(resaved.glob("*.xlsx"))
+            pairs = Pairs(f"{len(saved)} workbooks saved by LibreOffice, in one process, per file", lo(saved),
+                          lambda: dtscore_validate(saved, env), repeat=args.repeat, per_baseline=len(saved),
+                          per_measured=len(saved))
+            print(pairs.run().report("ms per file", 1e3, ("LibreOffice recalculate+save", "dtscore validate")))
     return 0
 
 
