@@ -174,7 +174,7 @@ class _Package:
         facts = _workbook_facts if self.cacheable else _workbook_facts.__wrapped__
         (self.ns, self.rel_ns, self.date1904, self.sheets, self.defined, self.shared_part,
          self.styles_part) = facts(workbook, rels, folder)
-        self._strings: "list | _SharedStrings | None" = None
+        self._strings: list | _SharedStrings | None = None
         self._formats: tuple | None = None
         self.cells_seen = 0
 
