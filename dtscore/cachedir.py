@@ -6,10 +6,14 @@ import sys
 from pathlib import Path
 
 
-def cache_dir() -> Path:
-    """DTSCORE_CACHE_DIR, else the user's cache folder (%LOCALAPPDATA% on Windows, XDG elsewhere)."""
+def cache_dir() -> Path | None:
+    """DTSCORE_CACHE_DIR, else the user's cache folder (%LOCALAPPDATA% on Windows, XDG elsewhere);
+    None when there is none to find (an account without a home folder): then nothing is kept."""
     if os.environ.get("DTSCORE_CACHE_DIR"):
         return Path(os.environ["DTSCORE_CACHE_DIR"])
     if sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
         return Path(os.environ["LOCALAPPDATA"]) / "dtscore" / "cache"
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dtscore"
+    try:
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "dtscore"
+    except (RuntimeError, KeyError):  # Path.home(): no HOME, USERPROFILE nor password entry
+        return None

@@ -83,9 +83,10 @@ def read_yaml(path, keep=False) -> object:
         raise YamlReadError(os_error_vn(exc)) from None
     except UnicodeDecodeError:
         raise YamlReadError("tệp không phải văn bản UTF-8 (hãy lưu lại với mã hóa UTF-8)") from None
-    if not keep:
+    folder = cache_dir() if keep else None
+    if folder is None:
         return _parse(text)
-    kept = cache_dir() / f"yaml-{hashlib.sha256((_KEPT_FORMAT + text).encode('utf-8')).hexdigest()[:32]}.json"
+    kept = folder / f"yaml-{hashlib.sha256((_KEPT_FORMAT + text).encode('utf-8')).hexdigest()[:32]}.json"
     try:
         return json.loads(kept.read_text(encoding="utf-8"), object_hook=_from_json)
     except (OSError, ValueError):

@@ -10,6 +10,11 @@ from dtscore.criteria import load_set
 from dtscore.workbook import builder, expected
 
 
+def _entries(folder) -> list:
+    """The template answers kept in the cache folder (criteria sets are kept there too)."""
+    return sorted(p for p in folder.iterdir() if not p.name.startswith("yaml-"))
+
+
 @pytest.fixture
 def fresh(tmp_path, monkeypatch):
     monkeypatch.setenv("DTSCORE_CACHE_DIR", str(tmp_path / "cache"))
@@ -35,7 +40,7 @@ def test_the_formulas_are_those_of_a_built_template(fresh, tmp_path, mode):
 def test_a_new_process_reads_the_cache_instead_of_building(fresh, monkeypatch):
     cs = load_set("soctrang-2023")
     first = expected.expected_formulas(cs, "huyen", "native")
-    [file] = fresh.iterdir()
+    [file] = _entries(fresh)
     assert dict(map(tuple, json.loads(file.read_text(encoding="utf-8")))) == first
 
     monkeypatch.setattr(expected, "_KNOWN", {})  # as in a new process
@@ -47,14 +52,25 @@ def test_another_set_level_or_mode_is_another_entry(fresh):
     cs, draft = load_set("soctrang-2023"), load_set("soctrang-2023-draft")
     for s, level, mode in ((cs, "xa", "native"), (cs, "xa", "udf"), (cs, "huyen", "native"), (draft, "xa", "native")):
         expected.expected_formulas(s, level, mode)
-    assert len(list(fresh.iterdir())) == 4
+    assert len(_entries(fresh)) == 4
 
 
 def test_an_unreadable_cache_entry_is_built_again(fresh):
     cs = load_set("soctrang-2023")
     good = expected.expected_formulas(cs, "xa", "native")
-    [file] = fresh.iterdir()
+    [file] = _entries(fresh)
     file.write_text("{not json", encoding="utf-8")
     expected._KNOWN.clear()
     assert expected.expected_formulas(cs, "xa", "native") == good
     assert dict(map(tuple, json.loads(file.read_text(encoding="utf-8")))) == good
+
+
+def test_without_a_cache_folder_the_formulas_are_built_each_time(fresh, monkeypatch):
+    cs = load_set("soctrang-2023")
+    good = expected.expected_formulas(cs, "xa", "native")
+    expected._KNOWN.clear()
+    monkeypatch.setattr(expected, "cache_dir", lambda: None)  # an account without a home folder
+    built = []
+    real = builder.make_workbook
+    monkeypatch.setattr(builder, "make_workbook", lambda *a, **k: built.append(1) or real(*a, **k))
+    assert expected.expected_formulas(cs, "xa", "native") == good and built

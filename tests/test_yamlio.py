@@ -99,3 +99,9 @@ def test_a_process_reading_a_kept_set_does_not_import_yaml():
     runs = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
             for _ in range(2)]
     assert runs[1] == "False", runs
+
+
+def test_without_a_cache_folder_a_set_is_read_and_nothing_kept(monkeypatch):
+    monkeypatch.setattr(yamlio, "cache_dir", lambda: None)  # an account without a home folder
+    path = resolve_path("soctrang-2023")
+    assert yamlio.read_yaml(path, keep=True) == yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)

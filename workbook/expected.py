@@ -27,7 +27,7 @@ def expected_formulas(cs: CriteriaSet, level_code: str, mode: str) -> dict:
     """{defined name: "=formula"} for every named cell of the template that holds a formula."""
     key = _key(cs.fingerprint, level_code, mode)
     if key not in _KNOWN:
-        _KNOWN[key] = _read_or_build(cs, level_code, mode, cache_dir() / f"formulas-{key}.json")
+        _KNOWN[key] = _read_or_build(cs, level_code, mode, f"formulas-{key}.json")
     return dict(_KNOWN[key])
 
 
@@ -39,18 +39,22 @@ def expected_locations(cs: CriteriaSet, level_code: str, mode: str) -> dict:
     and header cell belongs (a returned workbook's names must still point there)."""
     key = "names-" + _key(cs.fingerprint, level_code, mode)
     if key not in _KNOWN:
-        _KNOWN[key] = _read_or_build(cs, level_code, mode, cache_dir() / f"{key}.json", _locations_from_template)
+        _KNOWN[key] = _read_or_build(cs, level_code, mode, f"{key}.json", _locations_from_template)
     return {name: (sheet, coord) for name, sheet, coord in _KNOWN[key]}
 
 
-def _read_or_build(cs, level_code, mode, file: Path, build=None) -> tuple:
-    try:
-        return tuple(tuple(pair) for pair in json.loads(file.read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError):
-        pass  # not computed yet (or unreadable): build once and keep it
+def _read_or_build(cs, level_code, mode, name: str, build=None) -> tuple:
+    """The answer kept in the cache folder under `name`, else built (and kept when there is a folder)."""
+    folder = cache_dir()
+    if folder is not None:
+        try:
+            return tuple(tuple(pair) for pair in json.loads((folder / name).read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            pass  # not computed yet (or unreadable): build once and keep it
     pairs = (build or _from_template)(cs, level_code, mode)
     try:
-        write_text_atomic(file, json.dumps(pairs, ensure_ascii=False))
+        if folder is not None:
+            write_text_atomic(folder / name, json.dumps(pairs, ensure_ascii=False))
     except DtscoreError:
         pass  # a read-only home: the next process builds again, nothing worse
     return pairs
